@@ -1,0 +1,366 @@
+//! The `datamed` command line: clap definitions turned into calls of the
+//! core functions, with long work on a worker thread and its progress drawn
+//! on stderr. Results go to stdout; one error message, naming the place, to
+//! stderr. Exit codes: 0 done, 1 data error, 2 usage error.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::import::{ImportOptions, ImportSummary};
+use crate::jobs::{Job, Progress};
+use crate::model::Kind;
+use crate::store::Store;
+
+/// DataMed Workbench: link BNPV drug names to substance codes, review the
+/// doubtful ones, publish indicators. Without a subcommand, opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "datamed", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import extracts (files or directories) into a workspace.
+    Import {
+        /// The workspace file (created if missing).
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Files or directories to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Force the kind of file (e.g. bnpv-drugs, codex-vu, bdpm-compo).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+        /// Map an expected column to a found one: EXPECTED=FOUND (repeatable;
+        /// remembered for the next file of that kind).
+        #[arg(long = "map", value_parser = parse_mapping)]
+        mapping: Vec<(String, String)>,
+        /// Import again a file already imported, replacing its rows.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Show what a workspace holds: rows per kind, batches, issues.
+    Status {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// How many issues to list per batch.
+        #[arg(long, default_value_t = 10)]
+        issues: usize,
+    },
+    /// Write a synthetic BNPV extract and a CODEX extract derived from the
+    /// real BDPM.
+    Sample {
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of cases.
+        #[arg(long, default_value_t = 2000)]
+        cases: usize,
+        /// Random seed (same seed, same files).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// BDPM snapshot giving current names and compositions.
+        #[arg(long, default_value = "../shared/data/bdpm/2022-06")]
+        bdpm: PathBuf,
+        /// Older BDPM snapshot giving former names.
+        #[arg(long, default_value = "../shared/data/bdpm/2017-03")]
+        bdpm_former: PathBuf,
+        /// DataMed lists (product names, SOC labels).
+        #[arg(long, default_value = "../shared/data/datamed")]
+        datamed: PathBuf,
+        /// Also write the BDPM subset the sample needs under OUT/bdpm.
+        #[arg(long)]
+        with_bdpm: bool,
+    },
+}
+
+fn parse_kind(s: &str) -> std::result::Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown kind \"{s}\"; one of: {}", all.join(", "))
+    })
+}
+
+fn parse_mapping(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((e, f)) if !e.trim().is_empty() && !f.trim().is_empty() => {
+            Ok((e.trim().to_string(), f.trim().to_string()))
+        }
+        _ => Err(format!("\"{s}\": EXPECTED=FOUND expected")),
+    }
+}
+
+/// The OS user, recorded as the author of imports and decisions.
+pub fn os_user() -> String {
+    whoami::username().unwrap_or_else(|_| "inconnu".to_string())
+}
+
+/// Runs a parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match execute(cli.command) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<()> {
+    match command {
+        Command::Import {
+            workspace,
+            paths,
+            kind,
+            mapping,
+            replace,
+        } => {
+            let options = ImportOptions {
+                kind,
+                replace,
+                mapping,
+                user: os_user(),
+            };
+            let summary = run_with_progress("import", move |progress| {
+                let mut store = Store::open(&workspace)?;
+                crate::import::import_paths(&mut store, &paths, &options, progress)
+            })?;
+            print_import_summary(&summary);
+            Ok(())
+        }
+        Command::Status { workspace, issues } => {
+            if !workspace.exists() {
+                return Err(Error::Usage(format!(
+                    "no workspace at {}: create one with datamed import",
+                    workspace.display()
+                )));
+            }
+            let store = Store::open(&workspace)?;
+            print_status(&store, issues)
+        }
+        Command::Sample {
+            out,
+            cases,
+            seed,
+            bdpm,
+            bdpm_former,
+            datamed,
+            with_bdpm,
+        } => {
+            let options = crate::sample::SampleOptions {
+                out_dir: out,
+                cases,
+                seed,
+                bdpm_current: bdpm,
+                bdpm_former,
+                datamed_dir: datamed,
+                with_bdpm_subset: with_bdpm,
+            };
+            let summary = run_with_progress("sample", move |progress| {
+                crate::sample::generate(&options, progress)
+            })?;
+            println!(
+                "{} cases, {} drug rows ({} distinct names), {} effects",
+                summary.cases, summary.drug_rows, summary.distinct_names, summary.effect_rows
+            );
+            for file in &summary.files {
+                println!("  {}", file.display());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Runs `work` on a named worker thread and draws its progress on stderr
+/// (a bar with a rate on long work, nothing when stderr is not a terminal).
+pub fn run_with_progress<T: Send + 'static>(
+    name: &str,
+    work: impl FnOnce(&Progress) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let progress = Progress::new();
+    let job = Job::spawn(name, Arc::clone(&progress), work)?;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:30} [{bar:30}] {percent:>3}% {binary_bytes_per_sec} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    let mut phase = String::new();
+    while !job.is_finished() {
+        std::thread::sleep(Duration::from_millis(100));
+        let now_phase = progress.phase();
+        if now_phase != phase {
+            if !phase.is_empty() && !bar.is_hidden() {
+                bar.println(format!("{phase}: done"));
+            }
+            phase = now_phase;
+            bar.set_message(phase.clone());
+            bar.reset();
+        }
+        bar.set_length(progress.total().max(1));
+        bar.set_position(progress.done());
+    }
+    bar.finish_and_clear();
+    let result = job.join();
+    if result.is_ok() {
+        eprintln!(
+            "{name}: finished in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    result
+}
+
+fn print_import_summary(summary: &ImportSummary) {
+    for report in &summary.imported {
+        let c = report.counts;
+        println!(
+            "{} ({}, {}): {} rows read, {} kept, {} rejected, {} dropped by rule, {} warnings — batch {}",
+            report.path.display(),
+            report.kind,
+            report.encoding,
+            thousands(c.read as i64),
+            thousands(c.kept as i64),
+            thousands(c.rejected as i64),
+            thousands(c.dropped as i64),
+            thousands(c.warnings as i64),
+            report.batch_id
+        );
+    }
+    for (path, why) in &summary.skipped {
+        println!("skipped {}: {why}", path.display());
+    }
+}
+
+fn print_status(store: &Store, issue_limit: usize) -> Result<()> {
+    println!("Workspace {}", store.path().display());
+    let counts = store.counts()?;
+    println!("\nRows");
+    for (kind, n) in &counts.rows_per_kind {
+        if *n > 0 {
+            println!("  {:<44} {:>12}", kind_label(*kind), thousands(*n));
+        }
+    }
+    println!(
+        "  {:<44} {:>12}",
+        "distinct drug names (name, level)",
+        thousands(counts.drug_names)
+    );
+    println!("\nBatches");
+    for batch in store.batches()? {
+        let state = match &batch.superseded_at {
+            Some(at) => format!(" (superseded {at})"),
+            None => String::new(),
+        };
+        println!(
+            "  #{} {} {}{} — {}, read {}, kept {}, rejected {}, warnings {}; {} by {}{}",
+            batch.id,
+            batch.kind,
+            batch.file_name,
+            batch
+                .sheet
+                .as_deref()
+                .map(|s| format!(" [{s}]"))
+                .unwrap_or_default(),
+            batch.encoding,
+            thousands(batch.rows_read),
+            thousands(batch.rows_kept),
+            thousands(batch.rows_rejected),
+            thousands(batch.warnings),
+            batch.imported_at,
+            batch.imported_by,
+            state
+        );
+        let (issues, total) = store.batch_issues(batch.id, issue_limit)?;
+        for issue in &issues {
+            println!(
+                "      {} line {}{}: {}",
+                issue.severity,
+                issue.line.map_or("?".to_string(), |l| l.to_string()),
+                issue
+                    .column
+                    .as_deref()
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default(),
+                issue.message
+            );
+        }
+        if total > issues.len() as i64 {
+            println!("      … and {} more", total - issues.len() as i64);
+        }
+    }
+    Ok(())
+}
+
+/// What a kind's rows are, in the agents' words.
+fn kind_label(kind: Kind) -> String {
+    let what = match kind {
+        Kind::BnpvCases => "cas (BNPV)",
+        Kind::BnpvDrugs => "observations médicament (BNPV)",
+        Kind::BnpvEffects => "effets (BNPV)",
+        Kind::CodexVu => "spécialités (CODEX dbo_VU)",
+        Kind::CodexProduit => "produits (CODEX)",
+        Kind::CodexProduitHisto => "anciens noms de produit (CODEX)",
+        Kind::CodexPresentations => "présentations (CODEX)",
+        Kind::CodexComposants => "composants (CODEX)",
+        Kind::CodexNomsSubstance => "noms de substance (CODEX)",
+        Kind::CodexHistoNomsVu => "anciens noms de spécialité (CODEX)",
+        Kind::CodexVuAtc => "classes ATC (CODEX)",
+        Kind::BdpmCis => "spécialités (BDPM CIS)",
+        Kind::BdpmCip => "présentations (BDPM CIP)",
+        Kind::BdpmCompo => "compositions (BDPM COMPO)",
+        Kind::BdpmGener => "groupes génériques (BDPM GENER)",
+        Kind::OpenMedic => "lignes Open Medic",
+    };
+    what.to_string()
+}
+
+/// 15676 → "15,676".
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(15676), "15,676");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_041_960), "1,041,960");
+        assert_eq!(thousands(-1000), "-1,000");
+    }
+
+    #[test]
+    fn mapping_syntax() {
+        assert_eq!(
+            parse_mapping("MEDICAMENT=DRUG_NAME"),
+            Ok(("MEDICAMENT".to_string(), "DRUG_NAME".to_string()))
+        );
+        assert!(parse_mapping("MEDICAMENT").is_err());
+    }
+}

@@ -1,0 +1,753 @@
+//! Importers: from the files agents have (BNPV CSV, CODEX Excel or CSV, BDPM
+//! text, Open Medic CSV) into the workspace. This module owns recognising a
+//! file's kind, matching expected columns to the ones found (with the user's
+//! remembered mapping), and the loop every importer shares: read a row, turn
+//! it into stored values or an issue, one transaction per file, progress and
+//! cancel. Each source has its own file with its rules: [`bnpv`], [`codex`],
+//! [`bdpm`], [`openmedic`].
+//!
+//! Policy on defects, the same for every kind:
+//! - a malformed row (wrong number of fields) is kept out and reported by
+//!   line; when more than 5 % of the rows are malformed the file is refused,
+//!   since it is probably not the file it claims to be;
+//! - a dirty value that the agency's rules handle (age over 125, unknown sex,
+//!   an impossible date in the BDPM) is kept raw, with the derived value left
+//!   empty and a warning by line and column;
+//! - an impossible value in case data (negative age, unreadable or future
+//!   notification date, a case version present twice) refuses the file,
+//!   naming the line and column: indicators must not rest on a corrupt extract.
+
+pub mod bdpm;
+pub mod bnpv;
+pub mod codex;
+pub mod openmedic;
+pub mod table;
+pub mod text;
+pub mod values;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Place, Result};
+use crate::jobs::Progress;
+use crate::model::{Kind, Value};
+use crate::store::Store;
+use crate::store::imports::{NewBatch, RowCounts, Severity};
+use table::{Row, Table, TextOptions};
+
+/// How many issues of one batch are stored line by line; past it, only counted.
+const MAX_STORED_ISSUES: u64 = 20_000;
+
+/// Share of malformed rows past which a file is refused (1 in 20).
+const MAX_REJECTED_SHARE_DENOMINATOR: u64 = 20;
+
+/// Lower case ASCII letters and digits only, accents folded: the key used to
+/// compare file names and column names.
+pub fn fold_name(s: &str) -> String {
+    values::fold_upper(s)
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+/// An expected column.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    /// Name as in the agency's extracts.
+    pub name: &'static str,
+    /// Whether the import cannot go without it.
+    pub required: bool,
+}
+
+const fn req(name: &'static str) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        required: true,
+    }
+}
+
+const fn opt(name: &'static str) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        required: false,
+    }
+}
+
+/// How a kind of file is read.
+#[derive(Debug, Clone, Copy)]
+pub struct KindSpec {
+    /// Expected columns, in the order the converter reads them.
+    pub columns: &'static [ColumnSpec],
+    /// Text reading options.
+    pub text: TextOptions,
+    /// For headerless files: the accepted numbers of fields
+    /// (a trailing empty field is always tolerated on top).
+    pub field_counts: Option<(usize, usize)>,
+}
+
+/// The reading spec of a kind.
+pub fn kind_spec(kind: Kind) -> KindSpec {
+    let csv = TextOptions {
+        has_header: true,
+        separator: None,
+        quoting: true,
+    };
+    let bdpm_text = TextOptions {
+        has_header: false,
+        separator: Some(b'\t'),
+        quoting: false,
+    };
+    let headed = |columns| KindSpec {
+        columns,
+        text: csv,
+        field_counts: None,
+    };
+    let bdpm = |columns: &'static [ColumnSpec], min, max| KindSpec {
+        columns,
+        text: bdpm_text,
+        field_counts: Some((min, max)),
+    };
+    match kind {
+        Kind::BnpvCases => headed(bnpv::CASE_COLUMNS),
+        Kind::BnpvDrugs => headed(bnpv::DRUG_COLUMNS),
+        Kind::BnpvEffects => headed(bnpv::EFFECT_COLUMNS),
+        Kind::CodexVu => headed(codex::VU_COLUMNS),
+        Kind::CodexProduit => headed(codex::PRODUIT_COLUMNS),
+        Kind::CodexProduitHisto => headed(codex::PRODUIT_HISTO_COLUMNS),
+        Kind::CodexPresentations => headed(codex::PRESENTATION_COLUMNS),
+        Kind::CodexComposants => headed(codex::COMPOSANT_COLUMNS),
+        Kind::CodexNomsSubstance => headed(codex::NOMS_SUBSTANCE_COLUMNS),
+        Kind::CodexHistoNomsVu => headed(codex::HISTO_NOMS_VU_COLUMNS),
+        Kind::CodexVuAtc => headed(codex::VU_ATC_COLUMNS),
+        Kind::BdpmCis => bdpm(bdpm::CIS_COLUMNS, 12, 12),
+        Kind::BdpmCip => bdpm(bdpm::CIP_COLUMNS, 9, 13),
+        Kind::BdpmCompo => bdpm(bdpm::COMPO_COLUMNS, 8, 8),
+        Kind::BdpmGener => bdpm(bdpm::GENER_COLUMNS, 5, 5),
+        Kind::OpenMedic => headed(openmedic::COLUMNS),
+    }
+}
+
+/// Recognises a kind from a file name (extension and copy suffixes ignored).
+pub fn kind_from_file_name(path: &Path) -> Option<Kind> {
+    let stem = path.file_stem()?.to_str()?;
+    let name = fold_name(stem);
+    let prefixes: [(&str, Kind); 17] = [
+        ("caspatients", Kind::BnpvCases),
+        ("medicaments", Kind::BnpvDrugs),
+        ("madicaments", Kind::BnpvDrugs), // "MÃ©dicaments": UTF-8 name read as Latin-1
+        ("effets", Kind::BnpvEffects),
+        ("dbovuclassesatc", Kind::CodexVuAtc),
+        ("dbovu", Kind::CodexVu),
+        ("hdhproduithisto", Kind::CodexProduitHisto),
+        ("dboproduit", Kind::CodexProduit),
+        ("dbopresentations", Kind::CodexPresentations),
+        ("dbocomposants", Kind::CodexComposants),
+        ("dbonomssubstance", Kind::CodexNomsSubstance),
+        ("dbohistonomsvu", Kind::CodexHistoNomsVu),
+        ("ciscipbdpm", Kind::BdpmCip),
+        ("ciscompobdpm", Kind::BdpmCompo),
+        ("cisgenerbdpm", Kind::BdpmGener),
+        ("cisbdpm", Kind::BdpmCis),
+        ("mdicaments", Kind::BnpvDrugs),
+    ];
+    if let Some((_, kind)) = prefixes.iter().find(|(p, _)| name.starts_with(p)) {
+        return Some(*kind);
+    }
+    if name.starts_with("nb") && name.contains("cip13agesexe") {
+        return Some(Kind::OpenMedic);
+    }
+    None
+}
+
+/// Recognises a kind from a header row: the one kind whose required columns
+/// are all present.
+pub fn kind_from_headers(headers: &[String]) -> Option<Kind> {
+    let found: HashSet<String> = headers.iter().map(|h| fold_name(h)).collect();
+    let mut matches = Kind::ALL.into_iter().filter(|kind| {
+        let spec = kind_spec(*kind);
+        spec.text.has_header
+            && spec
+                .columns
+                .iter()
+                .filter(|c| c.required)
+                .all(|c| found.contains(&fold_name(c.name)))
+    });
+    let first = matches.next()?;
+    // Several kinds share key columns (the three BNPV files): the one with
+    // the most required columns present is the most specific.
+    let best = std::iter::once(first).chain(matches).max_by_key(|kind| {
+        kind_spec(*kind)
+            .columns
+            .iter()
+            .filter(|c| found.contains(&fold_name(c.name)))
+            .count()
+    })?;
+    Some(best)
+}
+
+/// Expected columns resolved to positions in the file.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    positions: Vec<Option<usize>>,
+    names: Vec<&'static str>,
+    required: Vec<usize>,
+}
+
+impl Columns {
+    /// Resolves `spec` against the headers found, with (expected, found)
+    /// mapping pairs taking precedence. A missing required column is an
+    /// error listing what was found, what is missing, and how to map it.
+    pub fn resolve(
+        kind: Kind,
+        spec: &KindSpec,
+        table: &Table,
+        mapping: &[(String, String)],
+    ) -> Result<Columns> {
+        let names: Vec<&'static str> = spec.columns.iter().map(|c| c.name).collect();
+        let required = (0..names.len())
+            .filter(|i| spec.columns[*i].required)
+            .collect();
+        if !spec.text.has_header {
+            return Ok(Columns {
+                positions: (0..names.len()).map(Some).collect(),
+                names,
+                required,
+            });
+        }
+        let folded: Vec<String> = table.headers.iter().map(|h| fold_name(h)).collect();
+        let mut positions = Vec::with_capacity(names.len());
+        let mut missing = Vec::new();
+        for column in spec.columns {
+            let mapped = mapping
+                .iter()
+                .find(|(expected, _)| fold_name(expected) == fold_name(column.name))
+                .map(|(_, found)| fold_name(found));
+            let wanted = mapped.unwrap_or_else(|| fold_name(column.name));
+            let position = folded.iter().position(|h| *h == wanted);
+            if position.is_none() && column.required {
+                missing.push(column.name);
+            }
+            positions.push(position);
+        }
+        if !missing.is_empty() {
+            let found = table
+                .headers
+                .iter()
+                .filter(|h| !h.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let example = missing[0];
+            return Err(Error::data(
+                table.place.at_line(table.header_line.max(1)),
+                format!(
+                    "not a {} file as expected: missing column(s) {}; columns found: {}. If a column is there under another name, map it with --map {example}=<found name> (remembered for the next {} file)",
+                    kind.file_label(),
+                    missing.join(", "),
+                    if found.is_empty() {
+                        "none".to_string()
+                    } else {
+                        found
+                    },
+                    kind.as_str()
+                ),
+            ));
+        }
+        Ok(Columns {
+            positions,
+            names,
+            required,
+        })
+    }
+
+    /// Indices of the required columns.
+    pub fn required(&self) -> &[usize] {
+        &self.required
+    }
+
+    /// The value of expected column `i` in a row ("" when absent).
+    pub fn value<'r>(&self, row: &'r Row, i: usize) -> &'r str {
+        self.positions
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|p| row.fields.get(p))
+            .map_or("", |s| s.trim())
+    }
+
+    /// Whether expected column `i` exists in the file.
+    pub fn has(&self, i: usize) -> bool {
+        self.positions.get(i).copied().flatten().is_some()
+    }
+
+    /// The expected name of column `i`.
+    pub fn name(&self, i: usize) -> &'static str {
+        self.names.get(i).copied().unwrap_or("?")
+    }
+
+    /// The file position of expected column `i`.
+    pub fn position(&self, i: usize) -> Option<usize> {
+        self.positions.get(i).copied().flatten()
+    }
+}
+
+/// What a converter made of a row.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Store these values.
+    Keep(Vec<Value>),
+    /// Keep the row out: malformed (counts toward the refusal threshold).
+    Reject(String),
+    /// Leave the row out by an agency rule.
+    Drop(String),
+}
+
+/// A warning about one cell of a kept row.
+#[derive(Debug, Clone)]
+pub struct CellWarning {
+    /// Expected column index.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Per-row context handed to a converter.
+pub struct RowContext<'a> {
+    /// The table being read.
+    pub table: &'a Table,
+    /// Resolved columns.
+    pub columns: &'a Columns,
+    /// The row.
+    pub row: &'a Row,
+    /// Warnings the converter raises on kept values.
+    pub warnings: Vec<CellWarning>,
+}
+
+impl RowContext<'_> {
+    /// Value of expected column `i`.
+    pub fn get(&self, i: usize) -> &str {
+        self.columns.value(self.row, i)
+    }
+
+    /// Adds a warning on column `i`.
+    pub fn warn(&mut self, i: usize, message: impl Into<String>) {
+        self.warnings.push(CellWarning {
+            column: i,
+            message: message.into(),
+        });
+    }
+
+    /// An error at column `i` of this row, for values that refuse the file.
+    pub fn fatal(&self, i: usize, message: impl Into<String>) -> Error {
+        Error::data(self.place(i), message)
+    }
+
+    /// The place of column `i` of this row.
+    pub fn place(&self, i: usize) -> Place {
+        let name = self.columns.name(i);
+        match self.columns.position(i) {
+            Some(p) => self.table.cell_place(self.row.line, p, name),
+            None => self.table.place.at_line(self.row.line).at_column(name),
+        }
+    }
+}
+
+/// Options of an import command.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Force the kind instead of recognising it.
+    pub kind: Option<Kind>,
+    /// Import again a file already imported, replacing its batch.
+    pub replace: bool,
+    /// (expected, found) column pairs given by the user.
+    pub mapping: Vec<(String, String)>,
+    /// Who imports.
+    pub user: String,
+}
+
+/// The report of one imported file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The file.
+    pub path: PathBuf,
+    /// Its kind.
+    pub kind: Kind,
+    /// The batch created.
+    pub batch_id: i64,
+    /// Detected encoding.
+    pub encoding: String,
+    /// Row counts.
+    pub counts: RowCounts,
+}
+
+/// The report of an import command.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSummary {
+    /// Files imported, in order.
+    pub imported: Vec<FileReport>,
+    /// Files skipped in directories, with why.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Imports files and directories (every recognised file in them, sub-folders
+/// included). Stops at the first file that fails: the files before it stay
+/// imported, that file leaves nothing behind.
+pub fn import_paths(
+    store: &mut Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            collect_dir(path, options, &mut files, &mut summary.skipped)?;
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+            ));
+        }
+    }
+    for path in files {
+        let report = import_file(store, &path, options, progress)?;
+        summary.imported.push(report);
+    }
+    Ok(summary)
+}
+
+fn collect_dir(
+    dir: &Path,
+    options: &ImportOptions,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<(PathBuf, String)>,
+) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_dir(&path, options, files, skipped)?;
+        } else if options.kind.is_some() || kind_from_file_name(&path).is_some() {
+            files.push(path);
+        } else {
+            skipped.push((path, "not a recognised extract (name)".to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// Imports one file in one transaction.
+pub fn import_file(
+    store: &mut Store,
+    path: &Path,
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<FileReport> {
+    let by_name = options.kind.or_else(|| kind_from_file_name(path));
+    let sheet_hint = by_name.map(Kind::file_label);
+    let (kind, mut table) = match by_name {
+        Some(kind) => (kind, Table::open(path, kind_spec(kind).text, sheet_hint)?),
+        None => {
+            let probe = TextOptions {
+                has_header: true,
+                separator: None,
+                quoting: true,
+            };
+            let table = Table::open(path, probe, None)?;
+            let kind = kind_from_headers(&table.headers).ok_or_else(|| {
+                Error::data(
+                    table.place.at_line(1),
+                    format!(
+                        "the kind of file is not recognised from its name or its columns ({}); name it as the agency does (e.g. Cas-Patients.csv, dbo_VU.xlsx, CIS_bdpm.txt) or give --kind",
+                        table.headers.join(", ")
+                    ),
+                )
+            })?;
+            (kind, table)
+        }
+    };
+    let spec = kind_spec(kind);
+    let mut mapping = store.column_mapping(kind)?;
+    for pair in &options.mapping {
+        mapping.retain(|(e, _)| fold_name(e) != fold_name(&pair.0));
+        mapping.push(pair.clone());
+    }
+    let columns = Columns::resolve(kind, &spec, &table, &mapping)?;
+    progress.start_phase(
+        format!(
+            "import {}",
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().to_string()
+            )
+        ),
+        table.size_bytes,
+    );
+    let batch = NewBatch {
+        kind,
+        file: path.to_path_buf(),
+        sheet: table.place.sheet.clone(),
+        sha256: table.sha256.clone(),
+        encoding: table.encoding.clone(),
+        imported_by: options.user.clone(),
+    };
+    let encoding = table.encoding.clone();
+    let (batch_id, counts) = {
+        let mut writer = store.begin_import(&batch, options.replace)?;
+        let mut converter = Converter::new(kind);
+        let mut counts = RowCounts::default();
+        let mut stored_issues = 0u64;
+        let mut first_rejected: Option<(u64, String)> = None;
+        let mut row = Row::default();
+        while table.next_row(&mut row)? {
+            counts.read += 1;
+            if counts.read % 4096 == 0 {
+                progress.check_cancel()?;
+                progress.set_done(table.position_bytes());
+            }
+            let shape = check_shape(&spec, &table, &row);
+            let (outcome, warnings) = match shape {
+                Err(message) => (Outcome::Reject(message), Vec::new()),
+                Ok(()) => {
+                    let mut ctx = RowContext {
+                        table: &table,
+                        columns: &columns,
+                        row: &row,
+                        warnings: Vec::new(),
+                    };
+                    let outcome = converter.convert(&mut ctx, &mut writer)?;
+                    (outcome, ctx.warnings)
+                }
+            };
+            let mut record = |writer: &mut crate::store::imports::ImportWriter<'_>,
+                              severity,
+                              column: Option<String>,
+                              message: &str|
+             -> Result<()> {
+                if stored_issues < MAX_STORED_ISSUES {
+                    writer.issue(severity, Some(row.line), column.as_deref(), message)?;
+                }
+                stored_issues += 1;
+                Ok(())
+            };
+            match outcome {
+                Outcome::Keep(values) => {
+                    converter.store(&mut writer, row.line, values, &table, &columns, &row)?;
+                    counts.kept += 1;
+                }
+                Outcome::Reject(message) => {
+                    counts.rejected += 1;
+                    if first_rejected.is_none() {
+                        first_rejected = Some((row.line, message.clone()));
+                    }
+                    record(&mut writer, Severity::Rejected, None, &message)?;
+                }
+                Outcome::Drop(message) => {
+                    counts.dropped += 1;
+                    record(&mut writer, Severity::Dropped, None, &message)?;
+                }
+            }
+            for warning in warnings {
+                counts.warnings += 1;
+                let column = columns.name(warning.column).to_string();
+                record(
+                    &mut writer,
+                    Severity::Warning,
+                    Some(column),
+                    &warning.message,
+                )?;
+            }
+        }
+        if counts.read == 0 {
+            return Err(Error::data(
+                table.place.at_line(table.header_line + 1),
+                "no data rows: the file has a header only",
+            ));
+        }
+        if let Some((line, message)) = first_rejected
+            && counts.rejected * MAX_REJECTED_SHARE_DENOMINATOR > counts.read
+        {
+            return Err(Error::data(
+                table.place.at_line(line),
+                format!(
+                    "{} of {} rows are malformed ({message} here, the first); is this really a {} file? Nothing was imported",
+                    counts.rejected,
+                    counts.read,
+                    kind.file_label()
+                ),
+            ));
+        }
+        progress.set_done(table.size_bytes);
+        (writer.finish(counts)?, counts)
+    };
+    if !options.mapping.is_empty() {
+        store.save_column_mapping(kind, &options.mapping)?;
+    }
+    Ok(FileReport {
+        path: path.to_path_buf(),
+        kind,
+        batch_id,
+        encoding,
+        counts,
+    })
+}
+
+/// Checks the number of fields of a row.
+fn check_shape(spec: &KindSpec, table: &Table, row: &Row) -> std::result::Result<(), String> {
+    let n = row.fields.len();
+    if let Some((min, max)) = spec.field_counts {
+        // Older BDPM files end each row with an empty field.
+        let effective = if n > max && row.fields.last().is_some_and(|f| f.is_empty()) {
+            n - 1
+        } else {
+            n
+        };
+        if effective < min || effective > max {
+            let expected = if min == max {
+                format!("{min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            return Err(format!("{n} fields where {expected} are expected"));
+        }
+        return Ok(());
+    }
+    if table.is_sheet {
+        return Ok(());
+    }
+    let expected = table.headers.len();
+    if n < expected {
+        return Err(format!("{n} fields where the header has {expected}"));
+    }
+    if n > expected && row.fields[expected..].iter().any(|f| !f.trim().is_empty()) {
+        return Err(format!(
+            "{n} fields where the header has {expected} (a separator inside an unquoted value?)"
+        ));
+    }
+    Ok(())
+}
+
+/// Dispatches rows to the converter of their kind.
+enum Converter {
+    Cases(bnpv::CaseConverter),
+    Drugs(bnpv::DrugConverter),
+    Effects(bnpv::EffectConverter),
+    Codex(Kind),
+    Bdpm(Kind),
+    OpenMedic(openmedic::OpenMedicConverter),
+}
+
+impl Converter {
+    fn new(kind: Kind) -> Converter {
+        match kind {
+            Kind::BnpvCases => Converter::Cases(bnpv::CaseConverter::default()),
+            Kind::BnpvDrugs => Converter::Drugs(bnpv::DrugConverter::default()),
+            Kind::BnpvEffects => Converter::Effects(bnpv::EffectConverter),
+            Kind::BdpmCis | Kind::BdpmCip | Kind::BdpmCompo | Kind::BdpmGener => {
+                Converter::Bdpm(kind)
+            }
+            Kind::OpenMedic => Converter::OpenMedic(openmedic::OpenMedicConverter::default()),
+            _ => Converter::Codex(kind),
+        }
+    }
+
+    fn convert(
+        &mut self,
+        ctx: &mut RowContext<'_>,
+        writer: &mut crate::store::imports::ImportWriter<'_>,
+    ) -> Result<Outcome> {
+        match self {
+            Converter::Cases(c) => c.convert(ctx, writer),
+            Converter::Drugs(c) => c.convert(ctx, writer),
+            Converter::Effects(c) => c.convert(ctx, writer),
+            Converter::Codex(kind) => Ok(codex::convert(*kind, ctx)),
+            Converter::Bdpm(kind) => Ok(bdpm::convert(*kind, ctx)),
+            Converter::OpenMedic(c) => c.convert(ctx),
+        }
+    }
+
+    fn store(
+        &mut self,
+        writer: &mut crate::store::imports::ImportWriter<'_>,
+        line: u64,
+        values: Vec<Value>,
+        table: &Table,
+        columns: &Columns,
+        row: &Row,
+    ) -> Result<()> {
+        if let Converter::Cases(_) = self {
+            if let Some(existing) = writer.insert_case(line, values)? {
+                let ctx = RowContext {
+                    table,
+                    columns,
+                    row,
+                    warnings: Vec::new(),
+                };
+                return Err(ctx.fatal(
+                    0,
+                    format!(
+                        "case version {} / {} / {} is already in the workspace ({existing}); each case version must appear once",
+                        columns.value(row, 0),
+                        columns.value(row, 1),
+                        columns.value(row, 2)
+                    ),
+                ));
+            }
+            return Ok(());
+        }
+        writer.insert(line, values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_agency_file_names() {
+        let k = |n: &str| kind_from_file_name(Path::new(n));
+        assert_eq!(k("Cas-Patients.csv"), Some(Kind::BnpvCases));
+        assert_eq!(k("Médicaments.csv"), Some(Kind::BnpvDrugs));
+        assert_eq!(k("MÃ©dicaments.csv"), Some(Kind::BnpvDrugs));
+        assert_eq!(k("Medicaments_2018.csv"), Some(Kind::BnpvDrugs));
+        assert_eq!(k("Effets.csv"), Some(Kind::BnpvEffects));
+        assert_eq!(k("dbo_VU.xlsx"), Some(Kind::CodexVu));
+        assert_eq!(k("dbo_VUClassesATC.xlsx"), Some(Kind::CodexVuAtc));
+        assert_eq!(k("dbo_Produit.csv"), Some(Kind::CodexProduit));
+        assert_eq!(k("HDH_Produit-Histo.xlsx"), Some(Kind::CodexProduitHisto));
+        assert_eq!(
+            k("dbo_NomsSubstance (2).xlsx"),
+            Some(Kind::CodexNomsSubstance)
+        );
+        assert_eq!(k("CIS_bdpm.txt"), Some(Kind::BdpmCis));
+        assert_eq!(k("CIS_CIP_bdpm.txt"), Some(Kind::BdpmCip));
+        assert_eq!(k("CIS_COMPO_bdpm.txt"), Some(Kind::BdpmCompo));
+        assert_eq!(k("CIS_GENER_bdpm.txt"), Some(Kind::BdpmGener));
+        assert_eq!(k("NB_2019_cip13_age_sexe.CSV"), Some(Kind::OpenMedic));
+        assert_eq!(k("truth.csv"), None);
+        assert_eq!(k("README.md"), None);
+    }
+
+    #[test]
+    fn kinds_from_headers() {
+        let h = |cols: &[&str]| {
+            kind_from_headers(&cols.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            h(&["AER_ID", "CAS", "VER", "MEDICAMENT", "TYPE"]),
+            Some(Kind::BnpvDrugs)
+        );
+        assert_eq!(
+            h(&["codeNomSubstance", "codeSubstance", "nomSubstance"]),
+            Some(Kind::CodexNomsSubstance)
+        );
+        assert_eq!(h(&["x", "y"]), None);
+    }
+}

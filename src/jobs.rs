@@ -1,0 +1,148 @@
+//! Long work (import, matching, export) runs on a named worker thread. This
+//! module owns the shared [`Progress`] (counters, phase, cancel flag) that the
+//! worker updates and the window or the CLI reads, and the [`Job`] handle that
+//! starts the thread and collects its result. No UI types: the repaint hook is
+//! a plain callback.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crate::error::{Error, Result};
+
+/// Callback the worker calls when there is something new to show.
+pub type RepaintHook = Arc<dyn Fn() + Send + Sync>;
+
+/// Progress counters shared between a worker and whoever watches it.
+#[derive(Default)]
+pub struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+    cancel: AtomicBool,
+    phase: Mutex<String>,
+    repaint: Mutex<Option<RepaintHook>>,
+}
+
+impl Progress {
+    /// A fresh progress with nothing done.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Progress::default())
+    }
+
+    /// Starts a new phase: names it and resets the counters.
+    pub fn start_phase(&self, phase: impl Into<String>, total: u64) {
+        if let Ok(mut p) = self.phase.lock() {
+            *p = phase.into();
+        }
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
+        self.repaint();
+    }
+
+    /// Sets how many units are done in the current phase.
+    pub fn set_done(&self, done: u64) {
+        self.done.store(done, Ordering::Relaxed);
+        self.repaint();
+    }
+
+    /// Adds `n` to the units done.
+    pub fn add_done(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+        self.repaint();
+    }
+
+    /// Units done in the current phase.
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Units expected in the current phase (0 when unknown).
+    pub fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    /// The current phase's name.
+    pub fn phase(&self) -> String {
+        self.phase.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    /// Asks the worker to stop at its next check.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether cancellation was asked.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Returns `Err(Cancelled)` when cancellation was asked; workers call it
+    /// between batches so that a cancel rolls back their transaction.
+    pub fn check_cancel(&self) -> Result<()> {
+        if self.is_cancelled() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Installs the callback called on every progress change.
+    pub fn set_repaint_hook(&self, hook: RepaintHook) {
+        if let Ok(mut r) = self.repaint.lock() {
+            *r = Some(hook);
+        }
+    }
+
+    fn repaint(&self) {
+        if let Ok(r) = self.repaint.lock()
+            && let Some(hook) = r.as_ref()
+        {
+            hook();
+        }
+    }
+}
+
+/// A unit of long work running on its own named thread.
+pub struct Job<T> {
+    /// Shared progress of the work.
+    pub progress: Arc<Progress>,
+    handle: Option<JoinHandle<Result<T>>>,
+}
+
+impl<T: Send + 'static> Job<T> {
+    /// Starts `work` on a thread named `name`.
+    pub fn spawn(
+        name: &str,
+        progress: Arc<Progress>,
+        work: impl FnOnce(&Progress) -> Result<T> + Send + 'static,
+    ) -> Result<Self> {
+        let worker_progress = Arc::clone(&progress);
+        let handle = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || {
+                let result = work(&worker_progress);
+                worker_progress.repaint();
+                result
+            })
+            .map_err(|e| Error::Usage(format!("cannot start worker thread {name}: {e}")))?;
+        Ok(Job {
+            progress,
+            handle: Some(handle),
+        })
+    }
+
+    /// Whether the work has finished (the result is ready).
+    pub fn is_finished(&self) -> bool {
+        self.handle.as_ref().is_none_or(|h| h.is_finished())
+    }
+
+    /// Waits for the work and returns its result.
+    pub fn join(mut self) -> Result<T> {
+        match self.handle.take() {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(Error::Usage("worker thread panicked".into()))),
+            None => Err(Error::Usage("job already joined".into())),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! `datamed`: with no arguments, opens the workbench window; with a
+//! subcommand, runs it (see `datamed --help`) and returns its exit code.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let code = if std::env::args_os().len() <= 1 {
+        eprintln!("the window is not built yet: run `datamed --help` for the commands");
+        2
+    } else {
+        datamed::cli::run(datamed::cli::Cli::parse())
+    };
+    std::process::ExitCode::from(code as u8)
+}

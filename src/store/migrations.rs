@@ -1,0 +1,256 @@
+//! The workspace schema as numbered, append-only migrations tracked by
+//! SQLite's `user_version`. A migration, once released, is never edited:
+//! changes go in a new one, and the frozen fixture test keeps old workspaces
+//! opening.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Migration 1: imports, BNPV cases, the CODEX and BDPM referentials, Open
+/// Medic counts, the distinct drug names.
+const M1_IMPORTS: &str = r#"
+CREATE TABLE setting (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Column mappings a user supplied for a kind of file, remembered for the next one.
+CREATE TABLE column_mapping (
+    kind     TEXT NOT NULL,
+    expected TEXT NOT NULL,
+    found    TEXT NOT NULL,
+    PRIMARY KEY (kind, expected)
+);
+
+CREATE TABLE import_batch (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    file_name     TEXT NOT NULL,
+    sheet         TEXT,
+    sha256        TEXT NOT NULL,
+    encoding      TEXT NOT NULL,
+    rows_read     INTEGER NOT NULL DEFAULT 0,
+    rows_kept     INTEGER NOT NULL DEFAULT 0,
+    rows_rejected INTEGER NOT NULL DEFAULT 0,
+    warnings      INTEGER NOT NULL DEFAULT 0,
+    imported_at   TEXT NOT NULL,
+    imported_by   TEXT NOT NULL,
+    -- set when a newer referential of the same kind replaced this one
+    superseded_at TEXT,
+    UNIQUE (kind, sha256)
+);
+
+-- Rows rejected, dropped by a rule, or kept with a warning; by line.
+CREATE TABLE import_issue (
+    id          INTEGER PRIMARY KEY,
+    batch_id    INTEGER NOT NULL REFERENCES import_batch(id),
+    severity    TEXT NOT NULL CHECK (severity IN ('rejected', 'dropped', 'warning')),
+    line        INTEGER,
+    column_name TEXT,
+    message     TEXT NOT NULL
+);
+CREATE INDEX import_issue_batch ON import_issue(batch_id);
+
+-- One id per BNPV case version (AER_ID, CAS, VER), shared by the three files.
+CREATE TABLE case_key (
+    id     INTEGER PRIMARY KEY,
+    aer_id TEXT NOT NULL,
+    cas    TEXT NOT NULL,
+    ver    TEXT NOT NULL,
+    UNIQUE (aer_id, cas, ver)
+);
+
+CREATE TABLE bnpv_case (
+    case_id          INTEGER PRIMARY KEY REFERENCES case_key(id),
+    batch_id         INTEGER NOT NULL REFERENCES import_batch(id),
+    line             INTEGER NOT NULL,
+    notif            TEXT,
+    sexe             TEXT,
+    age              TEXT,
+    u_age            TEXT,
+    date_naiss       TEXT,
+    typ_notif        TEXT,
+    typ_effet        TEXT,
+    grave            TEXT,
+    deces            TEXT,
+    pro_v            TEXT,
+    hospi            TEXT,
+    incap            TEXT,
+    ano_c            TEXT,
+    autre            TEXT,
+    pays_survenue    TEXT,
+    pays_cas         TEXT,
+    -- derived by ORDEI's cleaning rules; the raw values above are kept
+    notif_date       TEXT,
+    year             INTEGER,
+    sex              TEXT NOT NULL CHECK (sex IN ('M', 'F', 'U')),
+    age_years        INTEGER,
+    age_class        TEXT NOT NULL,
+    notifier         TEXT NOT NULL,
+    serious          INTEGER NOT NULL,
+    death            INTEGER NOT NULL,
+    life_threatening INTEGER NOT NULL,
+    hospitalisation  INTEGER NOT NULL,
+    disability       INTEGER NOT NULL,
+    congenital       INTEGER NOT NULL,
+    other_criterion  INTEGER NOT NULL,
+    in_france        INTEGER NOT NULL
+);
+CREATE INDEX bnpv_case_batch ON bnpv_case(batch_id);
+
+-- Distinct drug names as typed, per level, with how often they occur.
+CREATE TABLE drug_name (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    level      TEXT NOT NULL CHECK (level IN ('specialite', 'produit', 'substance', 'inconnu')),
+    normalized TEXT NOT NULL,
+    n_obs      INTEGER NOT NULL DEFAULT 0,
+    n_cases    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (name, level)
+);
+CREATE INDEX drug_name_normalized ON drug_name(normalized, level);
+
+CREATE TABLE bnpv_drug (
+    id         INTEGER PRIMARY KEY,
+    batch_id   INTEGER NOT NULL REFERENCES import_batch(id),
+    line       INTEGER NOT NULL,
+    case_id    INTEGER NOT NULL REFERENCES case_key(id),
+    medicament TEXT,
+    type       TEXT,
+    name_id    INTEGER REFERENCES drug_name(id),
+    -- ORDEI removes duplicates on (AER_ID, CAS, VER, MEDICAMENT): kept, flagged
+    duplicate  INTEGER NOT NULL
+);
+CREATE INDEX bnpv_drug_case ON bnpv_drug(case_id);
+CREATE INDEX bnpv_drug_name ON bnpv_drug(name_id);
+CREATE INDEX bnpv_drug_batch ON bnpv_drug(batch_id);
+
+CREATE TABLE bnpv_effect (
+    id         INTEGER PRIMARY KEY,
+    batch_id   INTEGER NOT NULL REFERENCES import_batch(id),
+    line       INTEGER NOT NULL,
+    case_id    INTEGER NOT NULL REFERENCES case_key(id),
+    date_deb   TEXT,
+    effet_soc  TEXT,
+    effet_hlt  TEXT,
+    onset_date TEXT,
+    soc        TEXT
+);
+CREATE INDEX bnpv_effect_case ON bnpv_effect(case_id);
+CREATE INDEX bnpv_effect_batch ON bnpv_effect(batch_id);
+
+CREATE TABLE codex_vu (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    code_vu TEXT NOT NULL, code_cis TEXT, code_produit TEXT, nom_vu TEXT NOT NULL
+);
+CREATE INDEX codex_vu_code ON codex_vu(code_vu);
+CREATE TABLE codex_produit (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    code_produit TEXT NOT NULL, nom_produit TEXT NOT NULL
+);
+CREATE TABLE codex_produit_histo (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    anc_code_produit TEXT, anc_nom_produit TEXT NOT NULL, code_produit TEXT NOT NULL, nom_produit TEXT
+);
+CREATE TABLE codex_presentation (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    code_vu TEXT NOT NULL, num_presentation TEXT, nom_presentation TEXT, code_cip13 TEXT, code_cip TEXT
+);
+CREATE TABLE codex_composant (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    code_vu TEXT NOT NULL, code_substance TEXT NOT NULL, code_nom_substance TEXT, code_nature TEXT
+);
+CREATE INDEX codex_composant_vu ON codex_composant(code_vu);
+CREATE TABLE codex_nom_substance (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    code_nom_substance TEXT NOT NULL, code_substance TEXT NOT NULL, nom_substance TEXT NOT NULL
+);
+CREATE INDEX codex_nom_substance_code ON codex_nom_substance(code_substance);
+CREATE TABLE codex_histo_nom_vu (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    code_vu TEXT NOT NULL, nom_ancien_vu TEXT NOT NULL, date_creation TEXT, code_produit TEXT
+);
+CREATE TABLE codex_vu_atc (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    code_vu TEXT NOT NULL, code_atc TEXT NOT NULL
+);
+
+-- ORDEI's canonical name: the name whose codeNomSubstance equals the
+-- substance code, else the only name, else the highest codeNomSubstance.
+CREATE VIEW codex_substance AS
+SELECT s.code_substance,
+       COALESCE(
+         (SELECT n.nom_substance FROM codex_nom_substance n
+           WHERE n.code_substance = s.code_substance
+             AND CAST(n.code_nom_substance AS INTEGER) = CAST(n.code_substance AS INTEGER)
+           LIMIT 1),
+         (SELECT n.nom_substance FROM codex_nom_substance n
+           WHERE n.code_substance = s.code_substance
+           ORDER BY CAST(n.code_nom_substance AS INTEGER) DESC LIMIT 1)
+       ) AS nom_substance
+FROM (SELECT DISTINCT code_substance FROM codex_nom_substance) s;
+
+CREATE TABLE bdpm_cis (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    cis TEXT NOT NULL, denomination TEXT NOT NULL, forme TEXT, voies TEXT,
+    statut_amm TEXT, type_procedure TEXT, etat_commercialisation TEXT,
+    date_amm_raw TEXT, date_amm TEXT, statut_bdm TEXT, num_autorisation_eu TEXT,
+    titulaires TEXT, surveillance_renforcee TEXT
+);
+CREATE INDEX bdpm_cis_cis ON bdpm_cis(cis);
+CREATE TABLE bdpm_cip (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    cis TEXT NOT NULL, cip7 TEXT, libelle TEXT, statut TEXT, etat_commercialisation TEXT,
+    date_declaration_raw TEXT, date_declaration TEXT, cip13 TEXT, agrement_collectivites TEXT,
+    taux_remboursement TEXT, prix REAL, prix_raw TEXT, extra TEXT
+);
+CREATE INDEX bdpm_cip_cis ON bdpm_cip(cis);
+CREATE INDEX bdpm_cip_cip13 ON bdpm_cip(cip13);
+CREATE TABLE bdpm_compo (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    cis TEXT NOT NULL, element TEXT, code_substance TEXT NOT NULL, denomination TEXT NOT NULL,
+    dosage TEXT, reference_dosage TEXT, nature TEXT, num_liaison TEXT
+);
+CREATE INDEX bdpm_compo_cis ON bdpm_compo(cis);
+CREATE TABLE bdpm_gener (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    group_id TEXT NOT NULL, libelle TEXT, cis TEXT NOT NULL, type TEXT, tri TEXT
+);
+
+CREATE TABLE openmedic (
+    batch_id INTEGER NOT NULL REFERENCES import_batch(id),
+    line INTEGER NOT NULL,
+    year INTEGER NOT NULL, cip13 TEXT NOT NULL, l_cip13 TEXT, age_class INTEGER,
+    sex INTEGER, nbc INTEGER, rem REAL, bse REAL, boites INTEGER
+);
+CREATE INDEX openmedic_cip13 ON openmedic(cip13);
+"#;
+
+/// All migrations, oldest first. Append only.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(M1_IMPORTS)])
+}
+
+/// The schema version this build writes (the number of migrations).
+pub const LATEST_VERSION: i64 = 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,230 @@
+//! The workspace: one SQLite file, and the only place in the crate that holds
+//! a connection or speaks SQL. Opening sets the pragmas (WAL, foreign keys,
+//! busy timeout), creates the file with mode 0600, refuses a workspace written
+//! by a newer version before touching it, and runs the numbered migrations.
+//! One file per aggregate below: [`imports`] (batches and imported rows),
+//! [`status`] (what a workspace holds).
+
+pub mod imports;
+pub mod migrations;
+pub mod status;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// How long a writer waits for another process's transaction to finish
+/// before reporting the workspace as busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An open workspace.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the workspace at `path`, creating it (mode 0600) when missing,
+    /// and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        create_private_file(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| sql_error(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| sql_error(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        // Read the version before any pragma that could write to the file:
+        // a newer workspace must be left exactly as it is.
+        let found: i64 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| store.err(e))?;
+        if found > migrations::LATEST_VERSION {
+            return Err(Error::WorkspaceTooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: migrations::LATEST_VERSION,
+            });
+        }
+        store.set_pragmas()?;
+        if found < migrations::LATEST_VERSION {
+            migrations::migrations()
+                .to_latest(&mut store.conn)
+                .map_err(|e| match e {
+                    rusqlite_migration::Error::RusqliteError { err, .. } => store.err(err),
+                    other => Error::Usage(format!("workspace {}: {other}", path.display())),
+                })?;
+        }
+        Ok(store)
+    }
+
+    /// The workspace file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn set_pragmas(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| self.err(e))?;
+        // WAL makes NORMAL durable against process crashes, which is what a
+        // saved decision needs; only a power loss may lose the last commit.
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .pragma_update(None, "temp_store", "MEMORY")
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .pragma_update(None, "cache_size", -64_000)
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Wraps a SQLite error with the workspace path, telling "busy" apart.
+    fn err(&self, e: rusqlite::Error) -> Error {
+        sql_error(&self.path, e)
+    }
+
+    /// Runs SQLite's integrity check; `Ok(true)` when it prints `ok`.
+    pub fn integrity_ok(&self) -> Result<bool> {
+        let result: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(result == "ok")
+    }
+
+    /// A workspace setting, if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets a workspace setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO setting (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+/// Creates an empty file readable by its owner only, so that the SQLite file
+/// holding confidential case data is never world-readable, even briefly.
+fn create_private_file(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Turns a SQLite error into the core error, naming the workspace.
+pub(crate) fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
+    if let rusqlite::Error::SqliteFailure(f, _) = &e
+        && matches!(
+            f.code,
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+        )
+    {
+        return Error::Busy {
+            path: path.to_path_buf(),
+        };
+    }
+    Error::Sqlite {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_workspace_is_private_and_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        let store = Store::open(&path).unwrap();
+        assert!(store.integrity_ok().unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let fk: i64 = store
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn newer_workspace_is_refused_and_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, Error::WorkspaceTooNew { found: 99, .. }));
+        assert!(err.to_string().contains("newer"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn settings_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+        assert_eq!(store.setting("x").unwrap(), None);
+        store.set_setting("x", "1").unwrap();
+        store.set_setting("x", "2").unwrap();
+        assert_eq!(store.setting("x").unwrap().as_deref(), Some("2"));
+    }
+}

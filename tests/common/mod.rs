@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests: run the real `datamed` binary,
+//! locate the sample data and the shared real data.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/data`, when present (it is beside the clone in CI).
+pub fn shared_data() -> Option<PathBuf> {
+    let p = root().join("../shared/data");
+    p.is_dir().then_some(p)
+}
+
+/// Runs `datamed` with arguments.
+pub fn datamed(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_datamed"))
+        .args(args)
+        .output()
+        .expect("datamed runs")
+}
+
+/// Runs `datamed` and asserts success, returning stdout.
+pub fn datamed_ok(args: &[&str]) -> String {
+    let out = datamed(args);
+    assert!(
+        out.status.success(),
+        "datamed {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// A path as &str.
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}

@@ -1,0 +1,302 @@
+//! Runs the real `datamed import` and `datamed status` on the real BDPM, on
+//! foreign-made workbooks and on the bad-input corpus.
+
+mod common;
+
+use common::*;
+use rusqlite::Connection;
+
+/// Every table and how many rows it has, plus the batches: what "the
+/// workspace as it was" means.
+fn snapshot(path: &std::path::Path) -> Vec<(String, i64)> {
+    let conn = Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = Vec::new();
+    for t in tables {
+        let n: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
+            .unwrap();
+        out.push((t, n));
+    }
+    let batches: String = conn
+        .query_row(
+            "SELECT coalesce(group_concat(id || kind || sha256 || rows_kept, ','), '') FROM import_batch",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    out.push(("batches".into(), batches.len() as i64));
+    out.push((batches, 0));
+    out
+}
+
+#[test]
+fn real_bdpm_2022_imports_with_malformed_rows_reported() {
+    let Some(shared) = shared_data() else {
+        eprintln!("../shared/data absent: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let out = datamed_ok(&[
+        "import",
+        "--workspace",
+        s(&w),
+        s(&shared.join("bdpm/2022-06")),
+    ]);
+    assert!(out.contains("CIS_bdpm.txt"), "{out}");
+    let status = datamed_ok(&["status", "--workspace", s(&w)]);
+    assert!(status.contains("spécialités (BDPM CIS)"), "{status}");
+    assert!(status.contains("15,676"), "{status}");
+    // The three 12-field COMPO rows and the two 7-field GENER rows, by line.
+    for line in [
+        "line 26838",
+        "line 26839",
+        "line 26840",
+        "line 10004",
+        "line 10005",
+    ] {
+        assert!(status.contains(line), "missing {line} in\n{status}");
+    }
+    assert!(
+        status.contains("12 fields where 8 are expected"),
+        "{status}"
+    );
+    assert!(status.contains("7 fields where 5 are expected"), "{status}");
+    let conn = Connection::open(&w).unwrap();
+    let compo: i64 = conn
+        .query_row("SELECT count(*) FROM bdpm_compo", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(compo, 32_340 - 3);
+    let gener: i64 = conn
+        .query_row("SELECT count(*) FROM bdpm_gener", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(gener, 10_009 - 2);
+    let paracetamol: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM bdpm_compo WHERE code_substance = '02202'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(paracetamol > 100);
+    // Accents decoded from cp1252.
+    let forme: String = conn
+        .query_row(
+            "SELECT forme FROM bdpm_cis WHERE cis = '61876780'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(forme, "comprimé pelliculé sécable");
+}
+
+#[test]
+fn same_file_twice_is_refused_unless_replace() {
+    let Some(shared) = shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let gener = shared.join("bdpm/2017-03/CIS_GENER_bdpm.txt");
+    datamed_ok(&["import", "-w", s(&w), s(&gener)]);
+    let before = snapshot(&w);
+    let again = datamed(&["import", "-w", s(&w), s(&gener)]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--replace"));
+    assert_eq!(snapshot(&w), before);
+    datamed_ok(&["import", "-w", s(&w), "--replace", s(&gener)]);
+    let conn = Connection::open(&w).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM bdpm_gener", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 8_516);
+}
+
+#[test]
+fn newer_referential_supersedes_older() {
+    let Some(shared) = shared_data() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    datamed_ok(&[
+        "import",
+        "-w",
+        s(&w),
+        s(&shared.join("bdpm/2017-03/CIS_bdpm.txt")),
+    ]);
+    datamed_ok(&[
+        "import",
+        "-w",
+        s(&w),
+        s(&shared.join("bdpm/2022-06/CIS_bdpm.txt")),
+    ]);
+    let conn = Connection::open(&w).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM bdpm_cis", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 15_676);
+    let superseded: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM import_batch WHERE superseded_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(superseded, 1);
+}
+
+#[test]
+fn foreign_xlsx_imports_with_codes_restored_and_rules_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let foreign = root().join("tests/data/foreign");
+    let out = datamed_ok(&["import", "-w", s(&w), s(&foreign)]);
+    assert!(out.contains("codex-noms-substance"), "{out}");
+    let conn = Connection::open(&w).unwrap();
+    let codes: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT code_substance, nom_substance FROM codex_nom_substance ORDER BY nom_substance",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        codes.contains(&("02202".to_string(), "ACETAMINOPHENE".to_string())),
+        "{codes:?}"
+    );
+    assert!(
+        !codes
+            .iter()
+            .any(|(_, n)| n.starts_with("(NE PAS UTILISER)"))
+    );
+    let canonical: String = conn
+        .query_row(
+            "SELECT nom_substance FROM codex_substance WHERE code_substance = '02202'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(canonical, "PARACETAMOL");
+    // Histo: the LIBRA placeholder and the pre-2000 name are dropped, the
+    // Excel date is understood.
+    let histo: Vec<(String, Option<String>)> = conn
+        .prepare("SELECT nom_ancien_vu, date_creation FROM codex_histo_nom_vu")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        histo,
+        vec![(
+            "DOLIPRANE 1000MG CPR".to_string(),
+            Some("2004-05-17".to_string())
+        )]
+    );
+}
+
+#[test]
+fn column_mapping_is_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let file = dir.path().join("Médicaments.csv");
+    std::fs::write(
+        &file,
+        b"AER_ID;CAS;VER;NOM_MEDICAMENT;TYPE\r\n1;C1;1;DOLIPRANE;Produit\r\n",
+    )
+    .unwrap();
+    let refused = datamed(&["import", "-w", s(&w), s(&file)]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("missing column(s) MEDICAMENT"), "{err}");
+    assert!(err.contains("--map MEDICAMENT="), "{err}");
+    datamed_ok(&[
+        "import",
+        "-w",
+        s(&w),
+        "--map",
+        "MEDICAMENT=NOM_MEDICAMENT",
+        s(&file),
+    ]);
+    let second = dir.path().join("Médicaments_2.csv");
+    std::fs::write(
+        &second,
+        b"AER_ID;CAS;VER;NOM_MEDICAMENT;TYPE\r\n2;C2;1;ASPIRINE;Produit\r\n",
+    )
+    .unwrap();
+    datamed_ok(&["import", "-w", s(&w), s(&second)]);
+    let conn = Connection::open(&w).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM drug_name WHERE n_obs > 0", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = datamed(&["import"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = datamed(&[
+        "import",
+        "-w",
+        "/tmp/x.sqlite",
+        "--kind",
+        "nonsense",
+        "f.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn every_bad_file_exits_1_names_the_place_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    // A workspace with something in it, to see that nothing changes.
+    let good = dir.path().join("Cas-Patients.csv");
+    std::fs::write(
+        &good,
+        "AER_ID;CAS;VER;NOTIF;SEXE;AGE;U_AGE;DATE_NAISS;TYP_NOTIF;TYP_EFFET;GRAVE;DECES;PRO_V;HOSPI;INCAP;ANO_C;AUTRE;PAYS_SURVENUE;PAYS_CAS\r\n\
+         900;C900;1;01/02/2016;M;3;MOIS;;Pharmacien;E;OUI;NON;NON;OUI;NON;NON;NON;FRANCE;FRANCE\r\n",
+    )
+    .unwrap();
+    datamed_ok(&["import", "-w", s(&w), s(&good)]);
+    let before = snapshot(&w);
+    let bad_dir = root().join("tests/data/bad");
+    let expected = std::fs::read_to_string(bad_dir.join("EXPECTED.tsv")).unwrap();
+    let mut n = 0;
+    for line in expected.lines().skip(1) {
+        let (name, fragment) = line.split_once('\t').unwrap();
+        let path = bad_dir.join(name);
+        let out = datamed(&["import", "-w", s(&w), s(&path)]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: message does not name the file: {err}"
+        );
+        assert!(
+            err.contains(fragment),
+            "{name}: message lacks \"{fragment}\": {err}"
+        );
+        assert_eq!(
+            err.matches("error:").count(),
+            1,
+            "{name}: one message: {err}"
+        );
+        assert_eq!(snapshot(&w), before, "{name} changed the workspace");
+        n += 1;
+    }
+    assert!(n >= 25, "only {n} bad files");
+}
