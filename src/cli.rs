@@ -56,6 +56,43 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         issues: usize,
     },
+    /// Link every distinct drug name to substance codes.
+    Match {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+    },
+    /// Write a dataset out of the workspace.
+    Export {
+        /// What to export.
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Measure matching against a labelled truth file.
+    Evaluate {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Truth file: medicament,type,truth_codes.
+        #[arg(long)]
+        truth: PathBuf,
+    },
+    /// Choose the matching thresholds from a labelled truth file and store
+    /// them in the workspace.
+    Calibrate {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Truth file: medicament,type,truth_codes.
+        #[arg(long)]
+        truth: PathBuf,
+        /// Auto precision to reach.
+        #[arg(long, default_value_t = 0.998)]
+        precision: f64,
+        /// Share of the other linkable names to keep reviewable.
+        #[arg(long, default_value_t = 0.995)]
+        kept: f64,
+    },
     /// Write a synthetic BNPV extract and a CODEX extract derived from the
     /// real BDPM.
     Sample {
@@ -80,6 +117,29 @@ pub enum Command {
         /// Also write the BDPM subset the sample needs under OUT/bdpm.
         #[arg(long)]
         with_bdpm: bool,
+    },
+}
+
+/// The datasets `datamed export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every distinct name with its status and substance codes.
+    Transcoding {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// The CSV file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The ranked candidates of every name.
+    Candidates {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// The CSV file to write.
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -138,14 +198,61 @@ fn execute(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Status { workspace, issues } => {
-            if !workspace.exists() {
-                return Err(Error::Usage(format!(
-                    "no workspace at {}: create one with datamed import",
-                    workspace.display()
-                )));
-            }
-            let store = Store::open(&workspace)?;
+            let store = open_existing(&workspace)?;
             print_status(&store, issues)
+        }
+        Command::Match { workspace } => {
+            open_existing(&workspace)?;
+            let summary = run_with_progress("match", move |progress| {
+                let mut store = Store::open(&workspace)?;
+                crate::matching::engine::match_workspace(&mut store, progress)
+            })?;
+            print_match_summary(&summary);
+            Ok(())
+        }
+        Command::Export { what } => match what {
+            ExportCommand::Transcoding { workspace, out } => {
+                let store = open_existing(&workspace)?;
+                let n = crate::export::export_transcoding(&store, &out)?;
+                println!("{}: {} names", out.display(), thousands(n as i64));
+                Ok(())
+            }
+            ExportCommand::Candidates { workspace, out } => {
+                let store = open_existing(&workspace)?;
+                let n = crate::export::export_candidates(&store, &out)?;
+                println!("{}: {} candidates", out.display(), thousands(n as i64));
+                Ok(())
+            }
+        },
+        Command::Evaluate { workspace, truth } => {
+            let store = open_existing(&workspace)?;
+            let truth = crate::matching::evaluate::read_truth(&truth)?;
+            print!("{}", crate::matching::evaluate::evaluate(&store, &truth)?);
+            Ok(())
+        }
+        Command::Calibrate {
+            workspace,
+            truth,
+            precision,
+            kept,
+        } => {
+            open_existing(&workspace)?;
+            let truth = crate::matching::evaluate::read_truth(&truth)?;
+            let point = run_with_progress("calibrate", move |progress| {
+                let store = Store::open(&workspace)?;
+                crate::matching::evaluate::calibrate_workspace(&store, &truth, precision, kept, progress)
+            })?;
+            println!(
+                "thresholds stored: auto {:.2}, review {:.2} — auto {:.1} % of observations, precision {:.2} % (names) / {:.2} % (observations); {:.1} % of the other linkable names reviewable",
+                point.auto,
+                point.review,
+                100.0 * point.auto_obs_share,
+                100.0 * point.auto_precision_names,
+                100.0 * point.auto_precision_obs,
+                100.0 * point.linkable_kept_share
+            );
+            println!("run datamed match again to apply them");
+            Ok(())
         }
         Command::Sample {
             out,
@@ -177,6 +284,56 @@ fn execute(command: Command) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// Opens a workspace that must already exist.
+fn open_existing(workspace: &std::path::Path) -> Result<Store> {
+    if !workspace.exists() {
+        return Err(Error::Usage(format!(
+            "no workspace at {}: create one with datamed import",
+            workspace.display()
+        )));
+    }
+    Store::open(workspace)
+}
+
+fn print_match_summary(summary: &crate::matching::engine::MatchSummary) {
+    if let Some(t) = summary.thresholds {
+        println!(
+            "{} names, {} observations matched in {} ms (thresholds: auto {:.2}, review {:.2})",
+            thousands(summary.names),
+            thousands(summary.observations),
+            summary.ranking_ms,
+            t.auto,
+            t.review
+        );
+    }
+    let mut by_status: std::collections::BTreeMap<&str, (i64, i64)> = Default::default();
+    for ((status, _, _), (n, o)) in &summary.by_status_method_level {
+        let e = by_status.entry(status.as_str()).or_default();
+        e.0 += n;
+        e.1 += o;
+    }
+    println!("\nBy status              names   observations");
+    for (status, (n, o)) in &by_status {
+        println!(
+            "  {status:<12} {:>12} {:>14}  ({:.1} % of observations)",
+            thousands(*n),
+            thousands(*o),
+            100.0 * *o as f64 / summary.observations.max(1) as f64
+        );
+    }
+    println!("\nBy status, method and level");
+    for ((status, method, level), (n, o)) in &summary.by_status_method_level {
+        println!(
+            "  {:<10} {:<32} {:<11} {:>9} names {:>11} obs",
+            status.as_str(),
+            method,
+            level,
+            thousands(*n),
+            thousands(*o)
+        );
     }
 }
 

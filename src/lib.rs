@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod jobs;
 pub mod matching;

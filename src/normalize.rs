@@ -48,6 +48,15 @@ fn fold_multi(c: char) -> Option<&'static str> {
         'ſ' => "S",
         // The micro sign and the Greek small mu both mean "micro" in a dose.
         'µ' | 'μ' => "MICRO",
+        // Superscripts and vulgar fractions ("cellules/cm²", "½ comprimé").
+        '¹' => "1",
+        '²' => "2",
+        '³' => "3",
+        'ª' => "A",
+        'º' => "O",
+        '¼' => "1/4",
+        '½' => "1/2",
+        '¾' => "3/4",
         // Typographic ligatures typed from PDFs.
         'ﬀ' => "FF",
         'ﬁ' => "FI",
@@ -191,7 +200,6 @@ const FORM_WORDS: &[(&str, &str)] = &[
     ("GLE", "GELULE"),
     ("GLES", "GELULE"),
     ("GELULES", "GELULE"),
-    ("SOL", "SOLUTION"),
     ("SOLU", "SOLUTION"),
     ("SOLUT", "SOLUTION"),
     ("INJ", "INJECTABLE"),
@@ -254,6 +262,31 @@ const FORM_WORDS: &[(&str, &str)] = &[
     ("PATCHS", "PATCH"),
     ("PATCHES", "PATCH"),
 ];
+
+/// Words after which "SOL" abbreviates SOLUTION ("SOL INJ", "SOL BUV").
+/// Elsewhere SOL may be a word of its own, as in the homeopathic
+/// "MERCUR SOL COMPLEXE". Both abbreviations and expansions are listed so
+/// that the rule reads the same before and after normalisation.
+const SOL_FOLLOWERS: &[&str] = &[
+    "INJ",
+    "INJECT",
+    "INJECTABLE",
+    "BUV",
+    "BUVABLE",
+    "PERF",
+    "PERFUSION",
+    "POUR",
+    "A",
+    "NASALE",
+    "BUCCALE",
+    "CUTANEE",
+    "ORALE",
+    "OPHT",
+    "OPHTALMIQUE",
+];
+
+/// Canonical units after which "SOL" is a form ("5 % SOL", "10 MG SOL").
+const CANONICAL_UNITS: &[&str] = &["MG", "G", "ML", "L", "UI", "MICROG", "MICROL"];
 
 fn lookup(table: &'static [(&'static str, &'static str)], word: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == word).map(|(_, v)| *v)
@@ -428,25 +461,35 @@ fn merge_unit_phrases(toks: Vec<Tok>) -> Vec<Tok> {
 fn map_words(toks: Vec<Tok>) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::with_capacity(toks.len() + 2);
     let mut seen_word = false;
-    for t in toks {
-        let Tok::Word(w) = &t else {
-            out.push(t);
+    for (i, t) in toks.iter().enumerate() {
+        let Tok::Word(w) = t else {
+            out.push(t.clone());
             continue;
         };
         let first = !seen_word;
         seen_word = true;
         let after_number = matches!(out.last(), Some(Tok::Word(p)) if is_number(p));
-        let mapped = lookup(UNIT_WORDS, w)
-            .or_else(|| {
-                after_number
-                    .then(|| lookup(UNIT_WORDS_AFTER_NUMBER, w))
-                    .flatten()
-            })
-            .or_else(|| (!first).then(|| lookup(FORM_WORDS, w)).flatten());
+        let after_dose = after_number
+            || matches!(out.last(), Some(Tok::Percent))
+            || matches!(out.last(), Some(Tok::Word(p)) if CANONICAL_UNITS.contains(&p.as_str()));
+        let solution = w == "SOL"
+            && !first
+            && (after_dose || word_at(&toks, i + 1).is_some_and(|n| SOL_FOLLOWERS.contains(&n)));
+        let mapped = if solution {
+            Some("SOLUTION")
+        } else if let Some(unit) = lookup(UNIT_WORDS, w) {
+            Some(unit)
+        } else if after_number && let Some(unit) = lookup(UNIT_WORDS_AFTER_NUMBER, w) {
+            Some(unit)
+        } else if first {
+            None
+        } else {
+            lookup(FORM_WORDS, w)
+        };
         match mapped {
             Some("%") => out.push(Tok::Percent),
             Some(m) => out.extend(m.split(' ').map(|p| Tok::Word(p.to_string()))),
-            None => out.push(t),
+            None => out.push(t.clone()),
         }
     }
     out
@@ -946,7 +989,7 @@ pub fn is_unspecific(norm: &str) -> bool {
     if norm.is_empty() || UNSPECIFIC_NAMES.contains(&norm) {
         return true;
     }
-    norm.split(|c: char| c == ' ' || c == '(' || c == ')' || c == '/')
+    norm.split([' ', '(', ')', '/'])
         .filter(|w| !w.is_empty())
         .all(|w| GENERIC_WORDS.contains(&w))
 }
@@ -967,6 +1010,7 @@ mod tests {
         // Decomposed accents (E + combining acute).
         assert_eq!(fold_upper("E\u{301}ZE\u{301}TIMIBE"), "EZETIMIBE");
         assert_eq!(fold_upper("µg"), "MICROG");
+        assert_eq!(fold_upper("cm² ½"), "CM2 1/2");
     }
 
     #[test]
@@ -1032,6 +1076,12 @@ mod tests {
     fn never_rewrites_the_first_word_as_a_form() {
         assert_eq!(normalize_name("SOL X"), "SOL X");
         assert_eq!(normalize_name("cp"), "CP");
+        assert_eq!(
+            normalize_name("MERCUR SOL Complexe n°39"),
+            "MERCUR SOL COMPLEXE N 39"
+        );
+        assert_eq!(normalize_name("X 5 % sol"), "X 5 % SOLUTION");
+        assert_eq!(normalize_name("X sol buv"), "X SOLUTION BUVABLE");
     }
 
     #[test]
@@ -1174,6 +1224,34 @@ mod tests {
         }
         for s in ["DOLIPRANE", "VACCIN GRIPPAL", "PARACETAMOL", "VACCIN 2"] {
             assert!(!is_unspecific(&normalize_name(s)), "{s} should be specific");
+        }
+    }
+
+    #[test]
+    fn real_bdpm_names_normalise_idempotently() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/bdpm/2022-06");
+        let mut names: Vec<String> = Vec::new();
+        for (file, col) in [("CIS_bdpm.txt", 1), ("CIS_COMPO_bdpm.txt", 3)] {
+            let Ok(bytes) = std::fs::read(dir.join(file)) else {
+                eprintln!("skipped: {file} not found");
+                return;
+            };
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+            names.extend(
+                text.lines()
+                    .filter_map(|l| l.split('\t').nth(col).map(str::to_string)),
+            );
+        }
+        assert!(names.len() > 40_000);
+        for (i, raw) in names.iter().enumerate() {
+            let once = normalize_name(raw);
+            assert_eq!(normalize_name(&once), once, "{raw:?}");
+            assert!(once.is_ascii(), "{raw:?} gives {once:?}");
+            assert!(!once.chars().any(|c| c.is_ascii_lowercase()), "{raw:?}");
+            if i % 1500 == 0 {
+                println!("{raw:?} -> {once:?} -> salt free {:?}", salt_free(&once));
+            }
         }
     }
 

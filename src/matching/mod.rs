@@ -13,3 +13,8 @@
 pub mod features;
 pub mod index;
 pub mod osa;
+pub mod cascade;
+pub mod decide;
+pub mod engine;
+pub mod evaluate;
+pub mod referential;

@@ -2,6 +2,7 @@
 //! workbench reads, the three levels a drug name is typed at, and the cell
 //! values importers hand to the store. No I/O here.
 
+pub mod linking;
 pub mod soc;
 
 use std::fmt;

@@ -502,6 +502,7 @@ pub(crate) fn write(
     seed: u64,
     catalogue: &mut Catalogue<'_>,
     soc_labels: &[String],
+    soc_path: &Path,
     progress: &Progress,
 ) -> Result<(BnpvCounts, Vec<PathBuf>)> {
     let socs: Vec<Soc> = soc_labels
@@ -524,7 +525,7 @@ pub(crate) fn write(
         })
         .collect();
     let soc_sampler = WeightedIndex::new(&soc_weights)
-        .map_err(|e| Error::data(Place::default(), format!("SOC labels: {e}")))?;
+        .map_err(|e| Error::data(Place::file(soc_path), format!("SOC labels: {e}")))?;
 
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let cases_path = out_dir.join(CASES_FILE);
@@ -542,7 +543,7 @@ pub(crate) fn write(
     // Reports grow over the decade: year weights 2009 → 2018.
     let year_weights: Vec<f64> = (0..10).map(|y| 0.8 + 0.06 * f64::from(y)).collect();
     let year_sampler = WeightedIndex::new(&year_weights)
-        .map_err(|e| Error::data(Place::default(), e.to_string()))?;
+        .map_err(|e| Error::data(Place::file(&cases_path), e.to_string()))?;
     let mut centre_counts = [0u32; CENTRES.len()];
     let mut aer_id: u64 = 1_000_000;
     let mut counts = BnpvCounts::default();

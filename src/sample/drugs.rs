@@ -39,9 +39,16 @@ const EMPTY_TYPE_SHARE: f64 = 0.003;
 /// Share of rows naming no drug at all ("TRAITEMENT HABITUEL"...).
 const UNSPECIFIC_SHARE: f64 = 0.012;
 /// Share of rows with a typing error.
-const TYPO_SHARE: f64 = 0.012;
-/// Exponent of the Zipf law over substance groups.
-const ZIPF_EXPONENT: f64 = 1.6;
+const TYPO_SHARE: f64 = 0.01;
+/// Zipf–Mandelbrot law over substance groups, weight (rank + offset)^-exponent:
+/// the offset keeps the most reported drug near 5 % of rows (PARACETAMOL),
+/// the exponent makes the tail thin enough that 400,000 cases hold about
+/// 20,000 distinct names, as the real base does.
+const ZIPF_EXPONENT: f64 = 3.0;
+/// See [`ZIPF_EXPONENT`].
+const ZIPF_OFFSET: f64 = 60.0;
+/// Zipf exponent over the spécialités of one group, ranked by fame.
+const GROUP_EXPONENT: f64 = 3.0;
 
 /// Drugs reported most often in French pharmacovigilance, most frequent
 /// first, each as the word starts of its active substances (a group matches
@@ -258,15 +265,15 @@ impl<'r> Catalogue<'r> {
         let weights = specialite_weights(referential, seed);
         let specialite_sampler = WeightedIndex::new(&weights).map_err(|e| {
             Error::data(
-                Place::default(),
-                format!("no spécialité with an active substance in the BDPM: {e}"),
+                Place::file(&referential.compo_path),
+                format!("no spécialité with an active substance: {e}"),
             )
         })?;
         let unspecific_weights: Vec<f64> = (0..UNSPECIFIC.len())
             .map(|i| 1.0 / (i as f64 + 1.5))
             .collect();
         let unspecific_sampler = WeightedIndex::new(&unspecific_weights)
-            .map_err(|e| Error::data(Place::default(), e.to_string()))?;
+            .map_err(|e| Error::data(Place::file(&referential.compo_path), e.to_string()))?;
 
         let mut known: BTreeMap<(u8, String), Vec<Vec<u32>>> = BTreeMap::new();
         let mut cut_sets: HashMap<String, BTreeSet<Vec<u32>>> = HashMap::new();
@@ -427,7 +434,7 @@ impl<'r> Catalogue<'r> {
         self.entry(type_index, text.to_string(), Vec::new(), &[])
             .ok_or_else(|| {
                 Error::data(
-                    Place::default(),
+                    Place::file(&self.referential.compo_path),
                     format!("the unspecific entry {text} is also a drug name"),
                 )
             })
@@ -448,15 +455,15 @@ impl<'r> Catalogue<'r> {
                 let kind = pick_weighted(
                     rng,
                     &[
-                        (0u8, 70.0),
-                        (1, 8.0),
-                        (2, 1.0),
-                        (3, 4.0),
-                        (4, 2.0),
-                        (5, 2.0),
-                        (6, 2.0),
-                        (7, if former { 50.0 } else { 0.0 }),
-                        (8, if former { 10.0 } else { 0.0 }),
+                        (0u8, 85.0),
+                        (1, 5.0),
+                        (2, 0.5),
+                        (3, 3.0),
+                        (4, 1.0),
+                        (5, 1.0),
+                        (6, 1.5),
+                        (7, if former { 40.0 } else { 0.0 }),
+                        (8, if former { 8.0 } else { 0.0 }),
                     ],
                 )?;
                 let variant = if kind == 6 {
@@ -473,12 +480,12 @@ impl<'r> Catalogue<'r> {
                 let kind = pick_weighted(
                     rng,
                     &[
-                        (0u8, 80.0),
-                        (1, 6.0),
-                        (2, 2.0),
-                        (3, if slash { 3.0 } else { 0.0 }),
-                        (4, if formers > 0 { 40.0 } else { 0.0 }),
-                        (5, 4.0),
+                        (0u8, 88.0),
+                        (1, 4.0),
+                        (2, 1.0),
+                        (3, if slash { 2.0 } else { 0.0 }),
+                        (4, if formers > 0 { 30.0 } else { 0.0 }),
+                        (5, 3.0),
                     ],
                 )?;
                 let variant = match kind {
@@ -497,18 +504,18 @@ impl<'r> Catalogue<'r> {
                 let kind = pick_weighted(
                     rng,
                     &[
-                        (0u8, 62.0),
-                        (1, 12.0),
-                        (2, if variants > 1 { 8.0 } else { 0.0 }),
+                        (0u8, 80.0),
+                        (1, 8.0),
+                        (2, if variants > 1 { 5.0 } else { 0.0 }),
                         (
                             3,
                             if substance.base_name.is_some() {
-                                6.0
+                                3.0
                             } else {
                                 0.0
                             },
                         ),
-                        (4, 8.0),
+                        (4, 4.0),
                     ],
                 )?;
                 let variant = if matches!(kind, 1 | 2 | 4) {
@@ -519,7 +526,7 @@ impl<'r> Catalogue<'r> {
                 (code, kind, variant)
             }
         };
-        let typo = if rng.random_bool(tune("TYPO", TYPO_SHARE)) {
+        let typo = if rng.random_bool(TYPO_SHARE) {
             1 + geometric(rng, 0.5, 7)
         } else {
             0
@@ -695,13 +702,23 @@ impl<'r> Catalogue<'r> {
                 .entry(type_index, text.to_string(), vec![code], &sources)
                 .ok_or_else(|| {
                     Error::data(
-                        Place::default(),
+                        Place::file(&r.compo_path),
                         format!("worked example {text} conflicts with a generated name"),
                     )
                 })?;
             ids.push(id);
         }
         Ok(ids)
+    }
+}
+
+/// Share of the extract's years (2009–2018) a spécialité authorised in
+/// `year` could be reported in: none when authorised later, which also keeps
+/// the many recent generics out of a 2009–2018 extract.
+fn years_on_market(year: Option<i32>) -> f64 {
+    match year {
+        Some(year) => (f64::from(2018 - year + 1) / 10.0).clamp(0.0, 1.0),
+        None => 1.0,
     }
 }
 
@@ -744,13 +761,7 @@ fn specialite_weights(referential: &Referential, seed: u64) -> Vec<f64> {
         }
     }
     others.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    let zipf = |rank: usize| {
-        if rank as f64 > tune("K", 1e9) {
-            0.0
-        } else {
-            1.0 / (rank as f64 + tune("Q", 1.0)).powf(tune("S", ZIPF_EXPONENT))
-        }
-    };
+    let zipf = |rank: usize| 1.0 / (rank as f64 + ZIPF_OFFSET).powf(ZIPF_EXPONENT);
     let mut group_weight: HashMap<&[u32], f64> = HashMap::new();
     for (rank, matched) in curated.iter().enumerate() {
         let total: usize = matched.iter().map(|c| groups[c].len()).sum();
@@ -772,7 +783,11 @@ fn specialite_weights(referential: &Referential, seed: u64) -> Vec<f64> {
                 let brand = BRANDS.iter().find(|b| b.0 == first).map_or(1.0, |b| b.1);
                 let princeps = if s.princeps { 4.0 } else { 1.0 };
                 let marketed = if s.marketed { 1.0 } else { 0.25 };
-                brand * princeps * marketed * (tune("SIGMA", 0.7) * normal(&mut rng)).exp()
+                brand
+                    * princeps
+                    * marketed
+                    * (0.7 * normal(&mut rng)).exp()
+                    * years_on_market(s.authorised_year)
             })
             .collect();
         // Reporters name a few spécialités of a group far more than the
@@ -780,7 +795,7 @@ fn specialite_weights(referential: &Referential, seed: u64) -> Vec<f64> {
         let mut order: Vec<usize> = (0..members.len()).collect();
         order.sort_by(|&a, &b| shares[b].total_cmp(&shares[a]).then(a.cmp(&b)));
         let rank_weights: Vec<f64> = (0..members.len())
-            .map(|rank| 1.0 / ((rank + 1) as f64).powf(tune("T", 1.3)))
+            .map(|rank| 1.0 / ((rank + 1) as f64).powf(GROUP_EXPONENT))
             .collect();
         let total: f64 = rank_weights.iter().sum();
         let weight = group_weight.get(codes).copied().unwrap_or(0.0);
@@ -789,11 +804,4 @@ fn specialite_weights(referential: &Referential, seed: u64) -> Vec<f64> {
         }
     }
     weights
-}
-
-fn tune(name: &str, default: f64) -> f64 {
-    std::env::var(format!("TUNE_{name}"))
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }

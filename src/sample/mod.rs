@@ -122,6 +122,7 @@ pub fn generate(options: &SampleOptions, progress: &Progress) -> Result<SampleSu
         options.seed,
         &mut catalogue,
         &referential.soc_labels,
+        &referential.soc_path,
         progress,
     )?;
     files.push(write_truth(&options.out_dir, &catalogue.entries)?);

@@ -95,7 +95,8 @@ pub(crate) fn product_part(name: &str) -> String {
         }
         words.push(word);
     }
-    name_key(&words.join(" "))
+    // "A / B" and "A/B" are one family name.
+    name_key(&words.join(" ")).replace(" / ", "/")
 }
 
 /// Units after which a reporter glues the dose to its number.

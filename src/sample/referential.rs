@@ -6,7 +6,7 @@
 //! (former spécialité and product names).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -51,6 +51,8 @@ pub(crate) struct Specialite {
     pub former_name: Option<String>,
     /// Whether its composition looks homeopathic (rarely reported).
     pub homeopathic: bool,
+    /// Year of its marketing authorisation, when the BDPM gives one.
+    pub authorised_year: Option<i32>,
 }
 
 /// One composition row of a spécialité.
@@ -144,6 +146,10 @@ pub(crate) struct Referential {
     pub substances: BTreeMap<u32, Substance>,
     /// The 27 French SOC labels.
     pub soc_labels: Vec<String>,
+    /// The composition file read, named by errors about the referential.
+    pub compo_path: PathBuf,
+    /// The SOC label file read.
+    pub soc_path: PathBuf,
 }
 
 /// The paths the referential is read from.
@@ -321,6 +327,10 @@ impl Referential {
                 product: 0,
                 substances: Vec::new(),
                 former_name,
+                authorised_year: row
+                    .get(7)
+                    .and_then(|d| d.rsplit('/').next())
+                    .and_then(|y| y.parse().ok()),
                 homeopathic: row.get(10).is_some_and(|h| {
                     let h = name_key(h);
                     h.contains("BOIRON") || h.contains("LEHNING") || h.contains("WELEDA")
@@ -375,7 +385,12 @@ impl Referential {
             .collect();
 
         let (products, product_history) =
-            build_products(&mut specialites, &json_products, &list_products)?;
+            build_products(&mut specialites, &json_products, &list_products).ok_or_else(|| {
+                Error::data(
+                    Place::file(&current(CIS_FILE)),
+                    format!("no {BORLUX_PRODUCT} spécialité: the BORLUX worked example needs it"),
+                )
+            })?;
         let substances = build_substances(&components, &former_compo_rows, &list_substances, seed);
         Ok(Referential {
             specialites,
@@ -385,6 +400,8 @@ impl Referential {
             product_history,
             substances,
             soc_labels,
+            compo_path: current(COMPO_FILE),
+            soc_path,
         })
     }
 
@@ -394,16 +411,23 @@ impl Referential {
     }
 }
 
-/// Assigns every spécialité a product and collects former product names.
+/// Assigns every spécialité a product and collects former product names;
+/// `None` when the BORLUX worked example's product is missing.
 fn build_products(
     specialites: &mut [Specialite],
     json_products: &HashMap<u32, String>,
     list_products: &HashMap<String, String>,
-) -> Result<(Vec<Product>, Vec<ProductHistory>)> {
-    let list_prefixes: HashMap<String, String> = list_products
-        .values()
-        .map(|spelling| (prefix_key(spelling), spelling.clone()))
-        .collect();
+) -> Option<(Vec<Product>, Vec<ProductHistory>)> {
+    // Sorted, so that of two spellings with one prefix key ("A/B X" and
+    // "A B X") the same one wins on every run.
+    let mut spellings: Vec<&String> = list_products.values().collect();
+    spellings.sort();
+    let mut list_prefixes: HashMap<String, String> = HashMap::new();
+    for spelling in spellings {
+        list_prefixes
+            .entry(prefix_key(spelling))
+            .or_insert_with(|| spelling.clone());
+    }
     // Product name keys, one per spécialité.
     let mut product_names: Vec<String> = Vec::with_capacity(specialites.len());
     // (old name, current name) pairs, from two sources: DataMed names that
@@ -465,14 +489,7 @@ fn build_products(
             history.entry(old_key).or_default().insert(p);
         }
     }
-    let borlux = *product_index.get(BORLUX_PRODUCT).ok_or_else(|| {
-        Error::data(
-            Place::default(),
-            format!(
-                "the BDPM has no {BORLUX_PRODUCT} spécialité: the BORLUX worked example needs it"
-            ),
-        )
-    })?;
+    let borlux = *product_index.get(BORLUX_PRODUCT)?;
     history
         .entry("BORLUX".to_string())
         .or_default()
@@ -485,7 +502,7 @@ fn build_products(
             products: products.into_iter().collect(),
         })
         .collect();
-    Ok((products, product_history))
+    Some((products, product_history))
 }
 
 /// Makes sure a few former product names are ambiguous, as in the real
@@ -664,7 +681,8 @@ fn base_names(
     planned: &BTreeMap<u32, (String, Vec<String>)>,
     owner: &HashMap<String, u32>,
 ) -> HashMap<u32, String> {
-    let mut by_base: HashMap<String, BTreeSet<u32>> = HashMap::new();
+    // Sorted, so that a substance with two bases keeps the same one.
+    let mut by_base: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     for (&code, (canonical, variants)) in planned {
         for name in std::iter::once(canonical).chain(variants.iter()) {
             if let Some(base) = super::names::salt_base(&name_key(name)) {
@@ -688,5 +706,8 @@ fn base_names(
                 && first_words.get(base.as_str()).is_none_or(|c| c == codes)
         })
         .filter_map(|(base, codes)| Some((*codes.iter().next()?, base)))
-        .collect()
+        .fold(HashMap::new(), |mut out, (code, base)| {
+            out.entry(code).or_insert(base);
+            out
+        })
 }

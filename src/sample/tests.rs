@@ -392,3 +392,29 @@ fn write_committed_sample() {
     let summary = generate(&options(&shared, out, 2000, 42), &Progress::default()).unwrap();
     println!("{summary:#?} in {:?}", started.elapsed());
 }
+
+/// The committed sample is what the generator writes today: regenerate it
+/// (see `write_committed_sample`) after changing the generator.
+#[test]
+fn committed_sample_is_current() {
+    let Some(shared) = shared_data() else { return };
+    let committed = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data"));
+    if !committed.join(DRUGS_FILE).is_file() {
+        println!("note: no committed sample; test skipped");
+        return;
+    }
+    let fresh = tempfile::tempdir().unwrap();
+    let summary = generate(
+        &options(&shared, fresh.path().to_path_buf(), 2000, 42),
+        &Progress::default(),
+    )
+    .unwrap();
+    for file in &summary.files {
+        let relative = file.strip_prefix(fresh.path()).unwrap();
+        assert!(
+            std::fs::read(file).unwrap() == std::fs::read(committed.join(relative)).unwrap(),
+            "sample-data/{} is stale: run `cargo test --lib sample -- --ignored`",
+            relative.display()
+        );
+    }
+}

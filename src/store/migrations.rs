@@ -237,13 +237,45 @@ CREATE TABLE openmedic (
 CREATE INDEX openmedic_cip13 ON openmedic(cip13);
 "#;
 
+/// Migration 2: what matching decides per distinct name, and its ranked
+/// candidates.
+const M2_MATCHING: &str = r#"
+CREATE INDEX codex_vu_cis ON codex_vu(code_cis);
+CREATE INDEX codex_vu_produit ON codex_vu(code_produit);
+
+CREATE TABLE match_result (
+    name_id         INTEGER PRIMARY KEY REFERENCES drug_name(id),
+    status          TEXT NOT NULL CHECK (status IN ('auto', 'pending', 'unmatched')),
+    method          TEXT NOT NULL,
+    score           REAL NOT NULL,
+    -- '|'-joined sorted substance codes: linked (auto) or proposed (pending)
+    substance_codes TEXT NOT NULL,
+    matched_at      TEXT NOT NULL
+);
+CREATE INDEX match_result_status ON match_result(status);
+
+CREATE TABLE candidate (
+    name_id         INTEGER NOT NULL REFERENCES drug_name(id),
+    rank            INTEGER NOT NULL,
+    score           REAL NOT NULL,
+    method          TEXT NOT NULL,
+    target_level    TEXT NOT NULL CHECK (target_level IN ('specialite', 'produit', 'substance')),
+    target_code     TEXT NOT NULL,
+    target_name     TEXT NOT NULL,
+    substance_codes TEXT NOT NULL,
+    similarity      REAL NOT NULL,
+    explanation     TEXT NOT NULL,
+    PRIMARY KEY (name_id, rank)
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(M1_IMPORTS)])
+    Migrations::new(vec![M::up(M1_IMPORTS), M::up(M2_MATCHING)])
 }
 
 /// The schema version this build writes (the number of migrations).
-pub const LATEST_VERSION: i64 = 1;
+pub const LATEST_VERSION: i64 = 2;
 
 #[cfg(test)]
 mod tests {

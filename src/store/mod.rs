@@ -6,6 +6,7 @@
 //! [`status`] (what a workspace holds).
 
 pub mod imports;
+pub mod matching;
 pub mod migrations;
 pub mod status;
 

@@ -1,0 +1,294 @@
+//! The agency's cascade (ORDEI, `spec/ordei.md`), rule by rule and level by
+//! level, as proposals of referential names. Each proposal carries the rule's
+//! name, recorded on the candidate; "exact" rules (the name is the
+//! referential's, current or former) make a name sure when they all lead to
+//! one substance set. Text analysis, unique first word and products derived
+//! from the first words only propose: the decision weighs them like any
+//! candidate.
+
+use std::collections::BTreeSet;
+
+use crate::matching::referential::{Referential, Via};
+use crate::model::Level;
+use crate::model::linking::TargetLevel;
+use crate::normalize::{
+    first_number, first_word, parenthesis_variants, upper_word_set, upper_words_overlap,
+};
+
+/// A referential name proposed by a rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Proposal {
+    /// Entry index in the referential.
+    pub entry: u32,
+    /// The rule's name.
+    pub method: &'static str,
+    /// Whether the rule is an exact one (the name is the referential's).
+    pub exact: bool,
+}
+
+/// First words that designate no substance on their own (ORDEI excludes
+/// them from the "unique first word" rule at substance level).
+pub const NON_DISTINCTIVE_FIRST_WORDS: &[&str] = &["VACCIN", "JUS", "CHLORATE", "ELIXIR", "GRAINE"];
+
+/// Rule names, one place for the words shown to reviewers and exported.
+pub mod rule {
+    /// The name is a current name of the referential, at the typed level.
+    pub const EXACT: &str = "exact name";
+    /// The name is a former name (spécialité or produit).
+    pub const FORMER: &str = "former name";
+    /// The name is the referential's, at another level than typed.
+    pub const EXACT_OTHER_LEVEL: &str = "exact name (other level)";
+    /// A substance name rewritten ("X (Y)" → "Y X", salt dropped).
+    pub const REWRITTEN: &str = "rewritten substance name";
+    /// Same first word and first number, upper-case words overlapping fully.
+    pub const TEXT_ANALYSIS: &str = "text analysis";
+    /// The first word belongs to one target only.
+    pub const UNIQUE_FIRST_WORD: &str = "unique first word";
+    /// The first 1 to 4 words are a product name.
+    pub const PRODUCT_FROM_WORDS: &str = "product from first words";
+    /// A one-word name is the first word of one substance variant.
+    pub const FIRST_WORD_OF_VARIANT: &str = "first word of a unique variant";
+    /// Found by the typo-tolerant index.
+    pub const SIMILARITY: &str = "similarity";
+    /// Every plausible candidate leads to the same substances.
+    pub const SAME_SUBSTANCES: &str = "same substances";
+    /// The name designates no medicine in particular.
+    pub const UNSPECIFIC: &str = "unspecific";
+    /// Nothing plausible was found.
+    pub const NO_CANDIDATE: &str = "no plausible candidate";
+}
+
+/// The cascade's proposals for a normalised name typed at `level` (`raw` is
+/// the name as typed, for the agency's upper-case word sets).
+pub fn propose(r: &Referential, raw: &str, norm: &str, level: Level) -> Vec<Proposal> {
+    let mut out = Vec::new();
+    let own = match level {
+        Level::Specialite => specialite_rules(r, raw, norm, &mut out),
+        Level::Produit => produit_rules(r, norm, &mut out),
+        Level::Substance => substance_rules(r, norm, &mut out),
+        Level::Inconnu => false,
+    };
+    if !own {
+        // Reporters often pick the wrong level: an exact name of any level
+        // is as sure as one of the typed level.
+        let before = out.len();
+        exact(r, norm, None, &[Via::Name, Via::FormerName, Via::Variant], rule::EXACT_OTHER_LEVEL, &mut out);
+        if out.len() == before && level != Level::Substance {
+            substance_rewrites(r, norm, &mut out);
+        }
+    }
+    out
+}
+
+/// Pushes exact matches of `norm` among entries of `level` (any level when
+/// `None`) reached `via`; true when some were found.
+fn exact(
+    r: &Referential,
+    norm: &str,
+    level: Option<TargetLevel>,
+    via: &[Via],
+    method: &'static str,
+    out: &mut Vec<Proposal>,
+) -> bool {
+    let mut found = false;
+    for &e in r.by_norm.get(norm).map_or(&[][..], Vec::as_slice) {
+        let entry = &r.entries[e as usize];
+        if via.contains(&entry.via) && level.is_none_or(|l| r.target_of(e).level == l) {
+            out.push(Proposal {
+                entry: e,
+                method,
+                exact: true,
+            });
+            found = true;
+        }
+    }
+    found
+}
+
+fn specialite_rules(r: &Referential, raw: &str, norm: &str, out: &mut Vec<Proposal>) -> bool {
+    let spec = Some(TargetLevel::Specialite);
+    if exact(r, norm, spec, &[Via::Name], rule::EXACT, out) {
+        return true;
+    }
+    if exact(r, norm, spec, &[Via::FormerName], rule::FORMER, out) {
+        return true;
+    }
+    let Some(word) = first_word(norm) else {
+        return false;
+    };
+    let same_word: Vec<u32> = r
+        .by_first_word
+        .get(word)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .copied()
+        .filter(|&e| {
+            r.entries[e as usize].via == Via::Name
+                && r.target_of(e).level == TargetLevel::Specialite
+        })
+        .collect();
+    // Text analysis: first word and first number shared, upper-case words
+    // overlapping fully.
+    let number = first_number(norm);
+    let words = upper_word_set(raw);
+    let mut analysed = false;
+    if number.is_some() {
+        for &e in &same_word {
+            let entry = &r.entries[e as usize];
+            if first_number(&entry.norm) == number
+                && upper_words_overlap(&words, &upper_word_set(&entry.raw)) >= 1.0
+            {
+                out.push(Proposal {
+                    entry: e,
+                    method: rule::TEXT_ANALYSIS,
+                    exact: false,
+                });
+                analysed = true;
+            }
+        }
+    }
+    if analysed {
+        return false;
+    }
+    let targets: BTreeSet<u32> = same_word.iter().map(|&e| r.entries[e as usize].target).collect();
+    if targets.len() == 1
+        && let Some(&e) = same_word.first()
+    {
+        out.push(Proposal {
+            entry: e,
+            method: rule::UNIQUE_FIRST_WORD,
+            exact: false,
+        });
+        return false;
+    }
+    product_from_first_words(r, norm, out);
+    false
+}
+
+/// The first 4, 3, 2 or 1 words taken as a product name.
+fn product_from_first_words(r: &Referential, norm: &str, out: &mut Vec<Proposal>) {
+    let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
+    for n in (1..=words.len().min(4)).rev() {
+        let head = words[..n].join(" ");
+        let before = out.len();
+        exact(r, &head, Some(TargetLevel::Produit), &[Via::Name], rule::PRODUCT_FROM_WORDS, out);
+        if out.len() > before {
+            for p in &mut out[before..] {
+                p.exact = false;
+            }
+            return;
+        }
+    }
+}
+
+fn produit_rules(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> bool {
+    let prod = Some(TargetLevel::Produit);
+    if exact(r, norm, prod, &[Via::Name], rule::EXACT, out) {
+        return true;
+    }
+    // A former product name counts only when it points to one product.
+    let before = out.len();
+    exact(r, norm, prod, &[Via::FormerName], rule::FORMER, out);
+    let targets: BTreeSet<u32> = out[before..]
+        .iter()
+        .map(|p| r.entries[p.entry as usize].target)
+        .collect();
+    if targets.len() == 1 {
+        return true;
+    }
+    for p in &mut out[before..] {
+        p.exact = false;
+    }
+    // The alphanumeric tokens joined, then the first word, as a product.
+    let tokens: Vec<&str> = norm
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let joined = tokens.join(" ");
+    if joined != norm && exact(r, &joined, prod, &[Via::Name], rule::EXACT, out) {
+        return true;
+    }
+    if let Some(word) = first_word(norm)
+        && word != norm
+    {
+        let before = out.len();
+        exact(r, word, prod, &[Via::Name], rule::PRODUCT_FROM_WORDS, out);
+        for p in &mut out[before..] {
+            p.exact = false;
+        }
+    }
+    false
+}
+
+/// The words of a name, parentheses and the particles of salt phrases
+/// aside, sorted: two names with the same words are the same name reordered.
+fn word_multiset(norm: &str) -> Vec<String> {
+    let mut words: Vec<String> = norm
+        .split(|c: char| c == ' ' || c == '(' || c == ')')
+        .filter(|w| !w.is_empty() && !matches!(*w, "DE" | "D" | "DU"))
+        .map(str::to_string)
+        .collect();
+    words.sort();
+    words
+}
+
+/// "X (Y)" → "Y X", salt phrases moved or dropped. A pure reordering is an
+/// exact name; a rewrite that drops words (the salt) only proposes, since
+/// the BDPM codes a salt and its base differently.
+fn substance_rewrites(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> bool {
+    let subst = Some(TargetLevel::Substance);
+    let words = word_multiset(norm);
+    for variant in parenthesis_variants(norm).iter().skip(1) {
+        let before = out.len();
+        if exact(r, variant, subst, &[Via::Name, Via::Variant], rule::REWRITTEN, out) {
+            if word_multiset(variant) == words {
+                return true;
+            }
+            for p in &mut out[before..] {
+                p.exact = false;
+            }
+            return false;
+        }
+    }
+    false
+}
+
+fn substance_rules(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> bool {
+    let subst = Some(TargetLevel::Substance);
+    if exact(r, norm, subst, &[Via::Name, Via::Variant], rule::EXACT, out) {
+        return true;
+    }
+    if substance_rewrites(r, norm, out) {
+        return true;
+    }
+    let Some(word) = first_word(norm) else {
+        return false;
+    };
+    if NON_DISTINCTIVE_FIRST_WORDS.contains(&word) {
+        return false;
+    }
+    let same_word: Vec<u32> = r
+        .by_first_word
+        .get(word)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .copied()
+        .filter(|&e| r.target_of(e).level == TargetLevel::Substance)
+        .collect();
+    let targets: BTreeSet<u32> = same_word.iter().map(|&e| r.entries[e as usize].target).collect();
+    if targets.len() == 1
+        && let Some(&e) = same_word.first()
+    {
+        let method = if word == norm {
+            rule::FIRST_WORD_OF_VARIANT
+        } else {
+            rule::UNIQUE_FIRST_WORD
+        };
+        out.push(Proposal {
+            entry: e,
+            method,
+            exact: false,
+        });
+    }
+    false
+}

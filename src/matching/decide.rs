@@ -1,0 +1,306 @@
+//! From ranked candidates to a decision: `auto` when sure, `pending` for a
+//! reviewer, `unmatched` when nothing is plausible. Two thresholds, kept as
+//! workspace settings and chosen from a labelled set by [`calibrate`]:
+//! below `review` a candidate is not plausible; at or above `auto` the best
+//! candidate is taken when every plausible candidate leads to its
+//! substances. An exact referential name leading to one substance set is
+//! sure whatever the scores; an unspecific entry is never linked.
+
+use std::collections::BTreeSet;
+
+use crate::matching::cascade::rule;
+use crate::model::linking::{Candidate, MatchStatus};
+
+/// Workspace setting holding the auto threshold.
+pub const SETTING_AUTO: &str = "matching.auto_threshold";
+/// Workspace setting holding the review threshold.
+pub const SETTING_REVIEW: &str = "matching.review_threshold";
+
+/// The two thresholds of the decision.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// Score from which the best candidate is taken automatically (when no
+    /// plausible candidate leads elsewhere).
+    pub auto: f64,
+    /// Score below which a candidate is not plausible.
+    pub review: f64,
+}
+
+/// The thresholds calibrated on the bundled sample (`datamed calibrate
+/// --truth sample-data/truth.csv`), used until a workspace has its own.
+pub const CALIBRATED: Thresholds = Thresholds {
+    auto: 0.90,
+    review: 0.55,
+};
+
+/// What matching knows of a name before thresholds apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    /// Candidates, best first.
+    pub candidates: Vec<Candidate>,
+    /// Whether an exact rule proposed the best candidates.
+    pub exact: bool,
+    /// Whether the name is an unspecific entry.
+    pub unspecific: bool,
+}
+
+/// The decision: status, method, score, substance codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// Auto, pending or unmatched.
+    pub status: MatchStatus,
+    /// The rule behind it.
+    pub method: String,
+    /// The best candidate's score (0 when none).
+    pub score: f64,
+    /// Linked (auto) or proposed (pending) substance codes.
+    pub substance_codes: Vec<String>,
+}
+
+/// Applies the thresholds to ranked candidates.
+pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
+    let Some(best) = ranked.candidates.first() else {
+        let method = if ranked.unspecific {
+            rule::UNSPECIFIC
+        } else {
+            rule::NO_CANDIDATE
+        };
+        return Decision {
+            status: MatchStatus::Unmatched,
+            method: method.to_string(),
+            score: 0.0,
+            substance_codes: Vec::new(),
+        };
+    };
+    let decision = |status, method: &str| Decision {
+        status,
+        method: method.to_string(),
+        score: best.score,
+        substance_codes: best.substance_codes.clone(),
+    };
+    if ranked.unspecific {
+        return Decision {
+            substance_codes: Vec::new(),
+            ..decision(MatchStatus::Unmatched, rule::UNSPECIFIC)
+        };
+    }
+    if best.substance_codes.is_empty() {
+        // A target without known substances cannot be linked automatically.
+        let status = if best.score >= t.review {
+            MatchStatus::Pending
+        } else {
+            MatchStatus::Unmatched
+        };
+        return decision(status, &best.method);
+    }
+    if ranked.exact {
+        let exact_sets: BTreeSet<&Vec<String>> = ranked
+            .candidates
+            .iter()
+            .filter(|c| c.score >= 1.0)
+            .map(|c| &c.substance_codes)
+            .collect();
+        if exact_sets.len() == 1 {
+            return decision(MatchStatus::Auto, &best.method);
+        }
+        return decision(MatchStatus::Pending, &best.method);
+    }
+    if best.score < t.review {
+        return decision(MatchStatus::Unmatched, rule::NO_CANDIDATE);
+    }
+    let plausible: Vec<&Candidate> = ranked
+        .candidates
+        .iter()
+        .filter(|c| c.score >= t.review)
+        .collect();
+    let one_set = plausible
+        .iter()
+        .all(|c| c.substance_codes == best.substance_codes);
+    if best.score >= t.auto && one_set {
+        let distinct_targets: BTreeSet<&str> =
+            plausible.iter().map(|c| c.target_code.as_str()).collect();
+        let method = if distinct_targets.len() > 1 {
+            rule::SAME_SUBSTANCES
+        } else {
+            best.method.as_str()
+        };
+        return decision(MatchStatus::Auto, method);
+    }
+    decision(MatchStatus::Pending, &best.method)
+}
+
+/// A labelled name for calibration: its ranked candidates, observations and
+/// the true substance codes (empty: must not be linked).
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    /// Ranked candidates.
+    pub ranked: Ranked,
+    /// Observations.
+    pub n_obs: i64,
+    /// True codes, sorted.
+    pub truth: Vec<String>,
+}
+
+/// What a pair of thresholds gives on a labelled set.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CalibrationPoint {
+    /// Auto threshold.
+    pub auto: f64,
+    /// Review threshold.
+    pub review: f64,
+    /// Share of observations decided auto.
+    pub auto_obs_share: f64,
+    /// Precision of auto, in names.
+    pub auto_precision_names: f64,
+    /// Precision of auto, in observations.
+    pub auto_precision_obs: f64,
+    /// Share of linkable names not auto whose best score reaches review.
+    pub linkable_kept_share: f64,
+}
+
+/// Chooses thresholds on a labelled set: `review` as the highest value that
+/// keeps `min_kept` of the linkable, not-sure names plausible (so that the
+/// truth stays in the review queue), then `auto` as the lowest value whose
+/// auto precision reaches `min_precision` in names and in observations
+/// (most observations auto). Returns the chosen point, or `None` when no
+/// threshold reaches the precision.
+pub fn calibrate(set: &[Labelled], min_precision: f64, min_kept: f64) -> Option<CalibrationPoint> {
+    let grid: Vec<f64> = (30..=100).map(|i| f64::from(i) / 100.0).collect();
+    let mut review = grid[0];
+    for &r in &grid {
+        let t = Thresholds { auto: 1.01, review: r };
+        let p = evaluate_point(set, &t);
+        if p.linkable_kept_share >= min_kept {
+            review = r;
+        } else {
+            break;
+        }
+    }
+    grid.iter()
+        .filter(|&&a| a >= review)
+        .map(|&a| evaluate_point(set, &Thresholds { auto: a, review }))
+        .find(|p| p.auto_precision_names >= min_precision && p.auto_precision_obs >= min_precision)
+}
+
+/// Auto share and precision of one pair of thresholds.
+pub fn evaluate_point(set: &[Labelled], t: &Thresholds) -> CalibrationPoint {
+    let (mut obs, mut auto_obs, mut auto_names, mut right_names, mut right_obs) = (0i64, 0i64, 0i64, 0i64, 0i64);
+    let (mut linkable, mut kept) = (0i64, 0i64);
+    for l in set {
+        obs += l.n_obs;
+        let d = decide(&l.ranked, t);
+        if d.status == MatchStatus::Auto {
+            auto_names += 1;
+            auto_obs += l.n_obs;
+            if d.substance_codes == l.truth {
+                right_names += 1;
+                right_obs += l.n_obs;
+            }
+        } else if !l.truth.is_empty() {
+            linkable += 1;
+            if l.ranked.candidates.first().is_some_and(|c| c.score >= t.review) {
+                kept += 1;
+            }
+        }
+    }
+    let ratio = |a: i64, b: i64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    CalibrationPoint {
+        auto: t.auto,
+        review: t.review,
+        auto_obs_share: ratio(auto_obs, obs),
+        auto_precision_names: ratio(right_names, auto_names),
+        auto_precision_obs: ratio(right_obs, auto_obs),
+        linkable_kept_share: ratio(kept, linkable),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::linking::TargetLevel;
+
+    fn cand(code: &str, score: f64, subst: &[&str]) -> Candidate {
+        Candidate {
+            rank: 0,
+            score,
+            method: rule::SIMILARITY.to_string(),
+            target_level: TargetLevel::Specialite,
+            target_code: code.to_string(),
+            target_name: code.to_string(),
+            substance_codes: subst.iter().map(|s| s.to_string()).collect(),
+            similarity: score,
+            explanation: String::new(),
+        }
+    }
+
+    fn ranked(c: Vec<Candidate>) -> Ranked {
+        Ranked {
+            candidates: c,
+            exact: false,
+            unspecific: false,
+        }
+    }
+
+    const T: Thresholds = Thresholds {
+        auto: 0.9,
+        review: 0.6,
+    };
+
+    #[test]
+    fn same_substances_is_auto_even_between_two_targets() {
+        // The ADRIBLASTINE case: two spécialités, one substance.
+        let r = ranked(vec![cand("64367525", 0.92, &["03236"]), cand("64661854", 0.8, &["03236"])]);
+        let d = decide(&r, &T);
+        assert_eq!(d.status, MatchStatus::Auto);
+        assert_eq!(d.method, rule::SAME_SUBSTANCES);
+        assert_eq!(d.substance_codes, vec!["03236"]);
+    }
+
+    #[test]
+    fn a_plausible_rival_with_other_substances_makes_it_pending() {
+        let r = ranked(vec![cand("A", 0.95, &["1"]), cand("B", 0.7, &["2"])]);
+        assert_eq!(decide(&r, &T).status, MatchStatus::Pending);
+        let r = ranked(vec![cand("A", 0.95, &["1"]), cand("B", 0.5, &["2"])]);
+        assert_eq!(decide(&r, &T).status, MatchStatus::Auto);
+    }
+
+    #[test]
+    fn low_scores_are_unmatched_and_unspecific_never_linked() {
+        let r = ranked(vec![cand("A", 0.4, &["1"])]);
+        assert_eq!(decide(&r, &T).status, MatchStatus::Unmatched);
+        let mut r = ranked(vec![cand("A", 1.0, &["1"])]);
+        r.unspecific = true;
+        r.exact = true;
+        let d = decide(&r, &T);
+        assert_eq!(d.status, MatchStatus::Unmatched);
+        assert!(d.substance_codes.is_empty());
+    }
+
+    #[test]
+    fn exact_names_with_two_substance_sets_go_to_review() {
+        let mut r = ranked(vec![cand("A", 1.0, &["1"]), cand("B", 1.0, &["2"])]);
+        r.exact = true;
+        assert_eq!(decide(&r, &T).status, MatchStatus::Pending);
+        let mut r = ranked(vec![cand("A", 1.0, &["1"]), cand("B", 1.0, &["1"])]);
+        r.exact = true;
+        assert_eq!(decide(&r, &T).status, MatchStatus::Auto);
+    }
+
+    #[test]
+    fn calibration_finds_the_precise_threshold() {
+        let right = |score| Labelled {
+            ranked: ranked(vec![cand("A", score, &["1"])]),
+            n_obs: 10,
+            truth: vec!["1".to_string()],
+        };
+        let wrong = |score| Labelled {
+            ranked: ranked(vec![cand("B", score, &["2"])]),
+            n_obs: 1,
+            truth: vec!["1".to_string()],
+        };
+        let set = vec![right(0.97), right(0.95), right(0.85), wrong(0.8), right(0.7)];
+        let p = calibrate(&set, 0.995, 0.99).unwrap();
+        assert!(p.auto > 0.8 && p.auto <= 0.85, "{p:?}");
+        assert_eq!(p.auto_precision_names, 1.0);
+    }
+}
