@@ -9,6 +9,23 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
+/// Writes a line to stdout; a closed pipe (`datamed ... | head`) ends the
+/// output quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Writes to stdout, ignoring a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 use crate::error::{Error, Result};
 use crate::import::{ImportOptions, ImportSummary};
 use crate::jobs::{Job, Progress};
@@ -61,6 +78,17 @@ pub enum Command {
         /// The workspace file.
         #[arg(long, short = 'w')]
         workspace: PathBuf,
+    },
+    /// Show how a name would be linked: decision and ranked candidates.
+    Lookup {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Level the name is typed at: specialite, produit, substance.
+        #[arg(long, default_value = "specialite")]
+        level: String,
+        /// The name, as a reporter would type it.
+        name: String,
     },
     /// Write a dataset out of the workspace.
     Export {
@@ -210,24 +238,62 @@ fn execute(command: Command) -> Result<()> {
             print_match_summary(&summary);
             Ok(())
         }
+        Command::Lookup {
+            workspace,
+            level,
+            name,
+        } => {
+            let store = open_existing(&workspace)?;
+            let level = crate::model::Level::parse(&level);
+            let m = crate::matching::engine::lookup(&store, &name, level)?;
+            let names = store.substance_name_map()?;
+            let named = |codes: &[String]| {
+                codes
+                    .iter()
+                    .map(|c| format!("{c} {}", names.get(c).map_or("", String::as_str)))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            outln!(
+                "{name} ({}): {} — {} (score {:.2}) → {}",
+                level.label(),
+                m.status.as_str(),
+                m.method,
+                m.score,
+                named(&m.substance_codes)
+            );
+            for c in &m.candidates {
+                outln!(
+                    "  {:>2}. {:.3} {} {} {} → {}\n      {}",
+                    c.rank,
+                    c.score,
+                    c.target_level,
+                    c.target_code,
+                    c.target_name,
+                    named(&c.substance_codes),
+                    c.explanation
+                );
+            }
+            Ok(())
+        }
         Command::Export { what } => match what {
             ExportCommand::Transcoding { workspace, out } => {
                 let store = open_existing(&workspace)?;
                 let n = crate::export::export_transcoding(&store, &out)?;
-                println!("{}: {} names", out.display(), thousands(n as i64));
+                outln!("{}: {} names", out.display(), thousands(n as i64));
                 Ok(())
             }
             ExportCommand::Candidates { workspace, out } => {
                 let store = open_existing(&workspace)?;
                 let n = crate::export::export_candidates(&store, &out)?;
-                println!("{}: {} candidates", out.display(), thousands(n as i64));
+                outln!("{}: {} candidates", out.display(), thousands(n as i64));
                 Ok(())
             }
         },
         Command::Evaluate { workspace, truth } => {
             let store = open_existing(&workspace)?;
             let truth = crate::matching::evaluate::read_truth(&truth)?;
-            print!("{}", crate::matching::evaluate::evaluate(&store, &truth)?);
+            out!("{}", crate::matching::evaluate::evaluate(&store, &truth)?);
             Ok(())
         }
         Command::Calibrate {
@@ -242,7 +308,7 @@ fn execute(command: Command) -> Result<()> {
                 let store = Store::open(&workspace)?;
                 crate::matching::evaluate::calibrate_workspace(&store, &truth, precision, kept, progress)
             })?;
-            println!(
+            outln!(
                 "thresholds stored: auto {:.2}, review {:.2} — auto {:.1} % of observations, precision {:.2} % (names) / {:.2} % (observations); {:.1} % of the other linkable names reviewable",
                 point.auto,
                 point.review,
@@ -251,7 +317,7 @@ fn execute(command: Command) -> Result<()> {
                 100.0 * point.auto_precision_obs,
                 100.0 * point.linkable_kept_share
             );
-            println!("run datamed match again to apply them");
+            outln!("run datamed match again to apply them");
             Ok(())
         }
         Command::Sample {
@@ -275,12 +341,12 @@ fn execute(command: Command) -> Result<()> {
             let summary = run_with_progress("sample", move |progress| {
                 crate::sample::generate(&options, progress)
             })?;
-            println!(
+            outln!(
                 "{} cases, {} drug rows ({} distinct names), {} effects",
                 summary.cases, summary.drug_rows, summary.distinct_names, summary.effect_rows
             );
             for file in &summary.files {
-                println!("  {}", file.display());
+                outln!("  {}", file.display());
             }
             Ok(())
         }
@@ -300,7 +366,7 @@ fn open_existing(workspace: &std::path::Path) -> Result<Store> {
 
 fn print_match_summary(summary: &crate::matching::engine::MatchSummary) {
     if let Some(t) = summary.thresholds {
-        println!(
+        outln!(
             "{} names, {} observations matched in {} ms (thresholds: auto {:.2}, review {:.2})",
             thousands(summary.names),
             thousands(summary.observations),
@@ -315,18 +381,18 @@ fn print_match_summary(summary: &crate::matching::engine::MatchSummary) {
         e.0 += n;
         e.1 += o;
     }
-    println!("\nBy status              names   observations");
+    outln!("\nBy status              names   observations");
     for (status, (n, o)) in &by_status {
-        println!(
+        outln!(
             "  {status:<12} {:>12} {:>14}  ({:.1} % of observations)",
             thousands(*n),
             thousands(*o),
             100.0 * *o as f64 / summary.observations.max(1) as f64
         );
     }
-    println!("\nBy status, method and level");
+    outln!("\nBy status, method and level");
     for ((status, method, level), (n, o)) in &summary.by_status_method_level {
-        println!(
+        outln!(
             "  {:<10} {:<32} {:<11} {:>9} names {:>11} obs",
             status.as_str(),
             method,
@@ -386,7 +452,7 @@ pub fn run_with_progress<T: Send + 'static>(
 fn print_import_summary(summary: &ImportSummary) {
     for report in &summary.imported {
         let c = report.counts;
-        println!(
+        outln!(
             "{} ({}, {}): {} rows read, {} kept, {} rejected, {} dropped by rule, {} warnings — batch {}",
             report.path.display(),
             report.kind,
@@ -400,31 +466,31 @@ fn print_import_summary(summary: &ImportSummary) {
         );
     }
     for (path, why) in &summary.skipped {
-        println!("skipped {}: {why}", path.display());
+        outln!("skipped {}: {why}", path.display());
     }
 }
 
 fn print_status(store: &Store, issue_limit: usize) -> Result<()> {
-    println!("Workspace {}", store.path().display());
+    outln!("Workspace {}", store.path().display());
     let counts = store.counts()?;
-    println!("\nRows");
+    outln!("\nRows");
     for (kind, n) in &counts.rows_per_kind {
         if *n > 0 {
-            println!("  {:<44} {:>12}", kind_label(*kind), thousands(*n));
+            outln!("  {:<44} {:>12}", kind_label(*kind), thousands(*n));
         }
     }
-    println!(
+    outln!(
         "  {:<44} {:>12}",
         "distinct drug names (name, level)",
         thousands(counts.drug_names)
     );
-    println!("\nBatches");
+    outln!("\nBatches");
     for batch in store.batches()? {
         let state = match &batch.superseded_at {
             Some(at) => format!(" (superseded {at})"),
             None => String::new(),
         };
-        println!(
+        outln!(
             "  #{} {} {}{} — {}, read {}, kept {}, rejected {}, warnings {}; {} by {}{}",
             batch.id,
             batch.kind,
@@ -445,7 +511,7 @@ fn print_status(store: &Store, issue_limit: usize) -> Result<()> {
         );
         let (issues, total) = store.batch_issues(batch.id, issue_limit)?;
         for issue in &issues {
-            println!(
+            outln!(
                 "      {} line {}{}: {}",
                 issue.severity,
                 issue.line.map_or("?".to_string(), |l| l.to_string()),
@@ -458,7 +524,7 @@ fn print_status(store: &Store, issue_limit: usize) -> Result<()> {
             );
         }
         if total > issues.len() as i64 {
-            println!("      … and {} more", total - issues.len() as i64);
+            outln!("      … and {} more", total - issues.len() as i64);
         }
     }
     Ok(())

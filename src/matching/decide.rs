@@ -2,8 +2,9 @@
 //! reviewer, `unmatched` when nothing is plausible. Two thresholds, kept as
 //! workspace settings and chosen from a labelled set by [`calibrate`]:
 //! below `review` a candidate is not plausible; at or above `auto` the best
-//! candidate is taken when every plausible candidate leads to its
-//! substances. An exact referential name leading to one substance set is
+//! candidate is taken when every other candidate at or above `auto` leads to
+//! the same substances. The agency's text analysis is structural evidence:
+//! when all its candidates share one substance set, that set is sure. An exact referential name leading to one substance set is
 //! sure whatever the scores; an unspecific entry is never linked.
 
 use std::collections::BTreeSet;
@@ -42,6 +43,11 @@ pub struct Ranked {
     pub exact: bool,
     /// Whether the name is an unspecific entry.
     pub unspecific: bool,
+    /// The substance sets of the candidates the agency's text analysis
+    /// proposed (same first word and first number, upper-case words
+    /// overlapping fully): structural evidence that the name is one of
+    /// them, so one set among them is sure; with the number of targets.
+    pub structural: Vec<(Vec<String>, f64)>,
 }
 
 /// The decision: status, method, score, substance codes.
@@ -105,20 +111,34 @@ pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
         }
         return decision(MatchStatus::Pending, &best.method);
     }
+    let structural_sets: BTreeSet<&Vec<String>> = ranked.structural.iter().map(|(set, _)| set).collect();
+    if structural_sets.len() == 1
+        && let Some((set, score)) = ranked.structural.iter().max_by(|a, b| a.1.total_cmp(&b.1))
+        && !set.is_empty()
+    {
+        let method = if ranked.structural.len() > 1 {
+            rule::SAME_SUBSTANCES
+        } else {
+            rule::TEXT_ANALYSIS
+        };
+        return Decision {
+            status: MatchStatus::Auto,
+            method: method.to_string(),
+            score: *score,
+            substance_codes: set.clone(),
+        };
+    }
     if best.score < t.review {
         return decision(MatchStatus::Unmatched, rule::NO_CANDIDATE);
     }
-    let plausible: Vec<&Candidate> = ranked
+    // Only a candidate that would itself be taken automatically is a rival.
+    let sure: Vec<&Candidate> = ranked
         .candidates
         .iter()
-        .filter(|c| c.score >= t.review)
+        .filter(|c| c.score >= t.auto)
         .collect();
-    let one_set = plausible
-        .iter()
-        .all(|c| c.substance_codes == best.substance_codes);
-    if best.score >= t.auto && one_set {
-        let distinct_targets: BTreeSet<&str> =
-            plausible.iter().map(|c| c.target_code.as_str()).collect();
+    if best.score >= t.auto && sure.iter().all(|c| c.substance_codes == best.substance_codes) {
+        let distinct_targets: BTreeSet<&str> = sure.iter().map(|c| c.target_code.as_str()).collect();
         let method = if distinct_targets.len() > 1 {
             rule::SAME_SUBSTANCES
         } else {
@@ -238,6 +258,7 @@ mod tests {
             candidates: c,
             exact: false,
             unspecific: false,
+            structural: Vec::new(),
         }
     }
 
@@ -257,11 +278,27 @@ mod tests {
     }
 
     #[test]
-    fn a_plausible_rival_with_other_substances_makes_it_pending() {
-        let r = ranked(vec![cand("A", 0.95, &["1"]), cand("B", 0.7, &["2"])]);
+    fn text_analysis_with_one_substance_set_is_auto_below_the_threshold() {
+        let mut r = ranked(vec![
+            cand("64367525", 0.85, &["03236"]),
+            cand("64661854", 0.7, &["03236"]),
+            cand("OTHER", 0.75, &["01574"]),
+        ]);
         assert_eq!(decide(&r, &T).status, MatchStatus::Pending);
-        let r = ranked(vec![cand("A", 0.95, &["1"]), cand("B", 0.5, &["2"])]);
+        r.structural = vec![(vec!["03236".to_string()], 0.85), (vec!["03236".to_string()], 0.7)];
+        let d = decide(&r, &T);
+        assert_eq!(d.status, MatchStatus::Auto);
+        assert_eq!(d.method, rule::SAME_SUBSTANCES);
+    }
+
+    #[test]
+    fn a_sure_rival_with_other_substances_makes_it_pending() {
+        let r = ranked(vec![cand("A", 0.95, &["1"]), cand("B", 0.92, &["2"])]);
+        assert_eq!(decide(&r, &T).status, MatchStatus::Pending);
+        let r = ranked(vec![cand("A", 0.95, &["1"]), cand("B", 0.7, &["2"])]);
         assert_eq!(decide(&r, &T).status, MatchStatus::Auto);
+        let r = ranked(vec![cand("A", 0.85, &["1"])]);
+        assert_eq!(decide(&r, &T).status, MatchStatus::Pending);
     }
 
     #[test]

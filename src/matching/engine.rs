@@ -95,6 +95,11 @@ pub fn rank(r: &Referential, name: &DrugName) -> Ranked {
     let unspecific = norm.is_empty() || is_unspecific(norm);
     let proposals = propose(r, &name.name, norm, name.level);
     let exact = proposals.iter().any(|p| p.exact);
+    let structural_entries: Vec<u32> = proposals
+        .iter()
+        .filter(|p| p.method == rule::TEXT_ANALYSIS)
+        .map(|p| p.entry)
+        .collect();
     let query = Query::new(norm);
     // Best candidate per target.
     let mut best: HashMap<u32, Candidate> = HashMap::new();
@@ -172,6 +177,11 @@ pub fn rank(r: &Referential, name: &DrugName) -> Ranked {
             });
         }
     }
+    let structural: Vec<(Vec<String>, f64)> = structural_entries
+        .iter()
+        .filter_map(|&e| best.get(&r.entries[e as usize].target))
+        .map(|c| (c.substance_codes.clone(), c.score))
+        .collect();
     let mut candidates: Vec<Candidate> = best.into_values().collect();
     candidates.sort_by(|a, b| {
         b.score
@@ -188,6 +198,7 @@ pub fn rank(r: &Referential, name: &DrugName) -> Ranked {
         candidates,
         exact,
         unspecific,
+        structural,
     }
 }
 
@@ -299,4 +310,21 @@ pub fn match_workspace(store: &mut Store, progress: &Progress) -> Result<MatchSu
         thresholds: Some(t),
         ranking_ms,
     })
+}
+
+/// Ranks and decides a name typed now (not from an extract), against the
+/// workspace's referential and thresholds: what a reviewer's search and
+/// `datamed lookup` show.
+pub fn lookup(store: &Store, raw: &str, level: Level) -> Result<NameMatch> {
+    let referential = Referential::build(&store.referential_rows()?);
+    let t = thresholds(store)?;
+    let name = DrugName {
+        id: 0,
+        name: raw.to_string(),
+        level,
+        normalized: crate::normalize::normalize_name(raw),
+        n_obs: 0,
+        n_cases: 0,
+    };
+    Ok(match_name(&referential, &name, &t))
 }

@@ -18,3 +18,5 @@ pub mod decide;
 pub mod engine;
 pub mod evaluate;
 pub mod referential;
+#[cfg(test)]
+mod tests;

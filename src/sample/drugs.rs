@@ -171,6 +171,9 @@ const BRANDS: [(&str, f64); 40] = [
     ("TAVANIC", 4.0),
 ];
 
+/// Variant bit of a spécialité rendering made from its former name.
+const FROM_FORMER: u16 = 0x100;
+
 /// One distinct (MEDICAMENT, TYPE) with its truth.
 pub(crate) struct Entry {
     /// The MEDICAMENT text.
@@ -288,7 +291,8 @@ impl<'r> Catalogue<'r> {
                     .or_default()
                     .push(s.substances.clone());
             }
-            if let Some(cut) = cut_after_dose(&s.name) {
+            let names = std::iter::once(&s.name).chain(s.former_name.iter());
+            for cut in names.filter_map(|n| cut_after_dose(n)) {
                 cut_sets
                     .entry(name_key(&cut))
                     .or_default()
@@ -466,11 +470,15 @@ impl<'r> Catalogue<'r> {
                         (8, if former { 8.0 } else { 0.0 }),
                     ],
                 )?;
-                let variant = if kind == 6 {
+                let style = if kind == 6 {
                     rng.random_range(0..4u16)
                 } else {
                     0
                 };
+                // Cut and abbreviated forms start from the former name half
+                // the time: a 2012 reporter typed the 2012 name.
+                let from_former = former && (3..=6).contains(&kind) && rng.random_bool(0.5);
+                let variant = style | if from_former { FROM_FORMER } else { 0 };
                 (specialite as u32, kind, variant)
             }
             PRODUIT => {
@@ -582,8 +590,13 @@ impl<'r> Catalogue<'r> {
         let index = key.target as usize;
         let s = &self.referential.specialites[index];
         let own = s.substances.clone();
+        let base = if key.variant & FROM_FORMER != 0 {
+            s.former_name.as_ref()?
+        } else {
+            &s.name
+        };
         let cut = || -> Option<String> {
-            let cut = cut_after_dose(&s.name)?;
+            let cut = cut_after_dose(base)?;
             match self.cut_truth.get(&name_key(&cut)) {
                 Some(Some(truth)) if *truth == own => Some(cut),
                 _ => None,
@@ -598,7 +611,7 @@ impl<'r> Catalogue<'r> {
             5 => glue_doses(&fold_upper(&cut()?)),
             6 => {
                 cut()?;
-                abbreviate(&s.name, u32::from(key.variant))
+                abbreviate(base, u32::from(key.variant & !FROM_FORMER))
             }
             7 => s.former_name.clone()?,
             _ => fold_upper(s.former_name.as_ref()?),
