@@ -270,7 +270,7 @@ mod tests {
     #[test]
     fn same_substances_is_auto_even_between_two_targets() {
         // The ADRIBLASTINE case: two spécialités, one substance.
-        let r = ranked(vec![cand("64367525", 0.92, &["03236"]), cand("64661854", 0.8, &["03236"])]);
+        let r = ranked(vec![cand("64367525", 0.95, &["03236"]), cand("64661854", 0.91, &["03236"])]);
         let d = decide(&r, &T);
         assert_eq!(d.status, MatchStatus::Auto);
         assert_eq!(d.method, rule::SAME_SUBSTANCES);
