@@ -70,6 +70,12 @@ impl Store {
         Ok(store)
     }
 
+    /// How long a write waits for another process before the workspace is
+    /// reported busy.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout).map_err(|e| self.err(e))
+    }
+
     /// The workspace file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -217,6 +223,32 @@ mod tests {
         assert!(matches!(err, Error::WorkspaceTooNew { found: 99, .. }));
         assert!(err.to_string().contains("newer"));
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_second_writer_is_told_the_workspace_is_busy() {
+        use crate::model::Kind;
+        use crate::store::imports::NewBatch;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        let mut first = Store::open(&path).unwrap();
+        let mut second = Store::open(&path).unwrap();
+        second.set_busy_timeout(Duration::from_millis(50)).unwrap();
+        let batch = |sha: &str| NewBatch {
+            kind: Kind::BnpvDrugs,
+            file: "Médicaments.csv".into(),
+            sheet: None,
+            sha256: sha.into(),
+            encoding: "UTF-8".into(),
+            imported_by: "test".into(),
+        };
+        let writer = first.begin_import(&batch("a"), false).unwrap();
+        let err = second.begin_import(&batch("b"), false).err().unwrap();
+        assert!(matches!(err, Error::Busy { .. }), "{err}");
+        assert!(err.to_string().contains("busy"));
+        drop(writer);
+        // Once the first writer is gone, the second goes through.
+        assert!(second.begin_import(&batch("b"), false).is_ok());
     }
 
     #[test]
