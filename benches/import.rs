@@ -1,0 +1,74 @@
+//! Import benchmark: the three BNPV CSV files of the full-scale sample
+//! (400,000 cases, about one million observations) imported by the
+//! workbench (decoding, ORDEI's cleaning rules, derived columns, distinct
+//! names, indexes, one transaction per file) and, side by side, by the
+//! sqlite3 command-line tool's `.import` into bare tables of text. Prints
+//! rows per second for both. Run: `cargo bench --bench import`
+//! (`BENCH_CASES=N` for another size). Needs `sqlite3` on the PATH.
+
+mod common;
+
+use std::process::Command;
+use std::time::Instant;
+
+fn main() {
+    let sample = common::full_scale_sample();
+    let files: Vec<_> = ["Cas-Patients.csv", "Médicaments.csv", "Effets.csv"]
+        .iter()
+        .map(|f| sample.join(f))
+        .collect();
+    let bench_dir = sample.join("bench");
+    let _ = std::fs::create_dir_all(&bench_dir);
+
+    // The workbench, three runs, best kept.
+    let mut best = f64::MAX;
+    let mut rows = 0;
+    for _ in 0..3 {
+        let (secs, kept) = common::import_fresh(&bench_dir.join("workbench.sqlite"), &files);
+        best = best.min(secs);
+        rows = kept;
+    }
+    println!(
+        "workbench import: {rows} rows in {best:.2} s = {:.0} rows/s",
+        rows as f64 / best
+    );
+
+    // sqlite3 .import of the same files into bare tables.
+    let db = bench_dir.join("sqlite3.db");
+    let mut script = String::from(".mode csv\n.separator ;\n");
+    for (i, f) in files.iter().enumerate() {
+        script.push_str(&format!(".import '{}' t{i}\n", f.display()));
+    }
+    let mut best_cli = f64::MAX;
+    for _ in 0..3 {
+        let _ = std::fs::remove_file(&db);
+        let started = Instant::now();
+        let status = Command::new("sqlite3")
+            .arg(&db)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write as _;
+                if let Some(mut stdin) = child.stdin.take() {
+                    stdin.write_all(script.as_bytes())?;
+                }
+                child.wait()
+            });
+        match status {
+            Ok(s) if s.success() => best_cli = best_cli.min(started.elapsed().as_secs_f64()),
+            Ok(s) => {
+                eprintln!("sqlite3 failed: {s}");
+                return;
+            }
+            Err(e) => {
+                eprintln!("sqlite3 not found ({e}): apt-get install sqlite3");
+                return;
+            }
+        }
+    }
+    println!(
+        "sqlite3 .import:  {rows} rows in {best_cli:.2} s = {:.0} rows/s",
+        rows as f64 / best_cli
+    );
+    println!("ratio workbench / sqlite3: {:.2}", best_cli / best);
+}
