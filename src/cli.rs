@@ -73,6 +73,13 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         issues: usize,
     },
+    /// Import and match the bundled sample into the sample workspace (in the
+    /// OS data directory) and print what matching decided.
+    Demo {
+        /// Start again from an empty workspace.
+        #[arg(long)]
+        fresh: bool,
+    },
     /// Link every distinct drug name to substance codes.
     Match {
         /// The workspace file.
@@ -228,6 +235,28 @@ fn execute(command: Command) -> Result<()> {
         Command::Status { workspace, issues } => {
             let store = open_existing(&workspace)?;
             print_status(&store, issues)
+        }
+        Command::Demo { fresh } => {
+            let workspace = crate::sample_workspace::data_dir()?.join(crate::sample_workspace::SAMPLE_WORKSPACE);
+            if fresh {
+                for suffix in ["", "-wal", "-shm"] {
+                    let file = PathBuf::from(format!("{}{suffix}", workspace.display()));
+                    if file.exists() {
+                        std::fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
+                    }
+                }
+            }
+            outln!("sample workspace: {}", workspace.display());
+            let ws = workspace.clone();
+            let summary = run_with_progress("demo", move |progress| {
+                crate::sample_workspace::prepare(&ws, &os_user(), progress)
+            })?;
+            print_match_summary(&summary);
+            outln!(
+                "\nnext: datamed status -w {0} | datamed lookup -w {0} \"DOLIPRANNE 1000MG CPR\"",
+                workspace.display()
+            );
+            Ok(())
         }
         Command::Match { workspace } => {
             open_existing(&workspace)?;

@@ -21,4 +21,5 @@ pub mod matching;
 pub mod model;
 pub mod normalize;
 pub mod sample;
+pub mod sample_workspace;
 pub mod store;

@@ -269,13 +269,78 @@ CREATE TABLE candidate (
 ) WITHOUT ROWID;
 "#;
 
+/// Migration 3: reviewers' decisions, keyed on (normalised name, level) so
+/// that they outlive re-matching and apply to later extracts, and the
+/// append-only audit log of every change to them.
+const M3_REVIEW: &str = r#"
+-- The current state of each reviewed key; its history is in audit_log.
+CREATE TABLE decision (
+    normalized      TEXT NOT NULL,
+    level           TEXT NOT NULL CHECK (level IN ('specialite', 'produit', 'substance', 'inconnu')),
+    -- the name as typed the decision was made on
+    name            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('approved', 'rejected', 'deferred')),
+    target_level    TEXT CHECK (target_level IN ('specialite', 'produit', 'substance')),
+    -- '|'-joined when several substances were chosen
+    target_code     TEXT,
+    target_name     TEXT,
+    -- '|'-joined sorted substance codes the name is linked to (approved only)
+    substance_codes TEXT NOT NULL DEFAULT '',
+    -- "candidate N", "manual", "reused", "imported"
+    method          TEXT NOT NULL,
+    score           REAL,
+    comment         TEXT,
+    author          TEXT NOT NULL,
+    decided_at      TEXT NOT NULL,
+    PRIMARY KEY (normalized, level),
+    -- an approval names its target; a rejection or deferral has none
+    CHECK ((status = 'approved') = (target_code IS NOT NULL AND target_level IS NOT NULL))
+) WITHOUT ROWID;
+CREATE INDEX decision_author ON decision(author);
+
+-- Every change to a decision, never edited: undo appends a compensating entry.
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    -- entries written by one reviewer action share the id of the first (undone together)
+    step        INTEGER NOT NULL,
+    at          TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    action      TEXT NOT NULL CHECK (action IN
+                  ('approve', 'reject', 'defer', 'comment', 'import', 'reused', 'revert', 'undo', 'redo')),
+    normalized  TEXT NOT NULL,
+    level       TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    -- the key's decision before and after, as JSON; NULL when there was none
+    before_json TEXT,
+    after_json  TEXT,
+    comment     TEXT,
+    -- the entry this one reverses (undo, redo, revert)
+    compensates INTEGER REFERENCES audit_log(id)
+);
+CREATE INDEX audit_log_key ON audit_log(normalized, level, name);
+CREATE INDEX audit_log_author ON audit_log(author, id);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused');
+END;
+"#;
+
 /// All migrations, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(M1_IMPORTS), M::up(M2_MATCHING)])
+    Migrations::new(vec![
+        M::up(M1_IMPORTS),
+        M::up(M2_MATCHING),
+        M::up(M3_REVIEW),
+    ])
 }
 
 /// The schema version this build writes (the number of migrations).
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = 3;
 
 #[cfg(test)]
 mod tests {
