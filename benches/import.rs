@@ -32,6 +32,14 @@ fn main() {
         "workbench import: {rows} rows in {best:.2} s = {:.0} rows/s",
         rows as f64 / best
     );
+    for f in &files {
+        let (secs, kept) = common::import_fresh(&bench_dir.join("one.sqlite"), std::slice::from_ref(f));
+        println!(
+            "  {}: {kept} rows in {secs:.2} s = {:.0} rows/s",
+            f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            kept as f64 / secs
+        );
+    }
 
     // sqlite3 .import of the same files into bare tables.
     let db = bench_dir.join("sqlite3.db");

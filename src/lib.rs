@@ -20,6 +20,8 @@ pub mod jobs;
 pub mod matching;
 pub mod model;
 pub mod normalize;
+pub mod review;
 pub mod sample;
 pub mod sample_workspace;
 pub mod store;
+pub mod ui;

@@ -5,10 +5,9 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let code = if std::env::args_os().len() <= 1 {
-        eprintln!("the window is not built yet: run `datamed --help` for the commands");
-        2
+        datamed::ui::run()
     } else {
         datamed::cli::run(datamed::cli::Cli::parse())
     };
-    std::process::ExitCode::from(code as u8)
+    std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -101,7 +101,9 @@ pub fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<St
     Ok(n)
 }
 
-/// `datamed export transcoding`: one row per distinct name.
+/// `datamed export transcoding`: one row per distinct name, with its
+/// key's decision (approved / rejected) in place of matching's status when
+/// a reviewer decided it.
 pub fn export_transcoding(store: &Store, path: &Path) -> Result<u64> {
     let names = store.substance_name_map()?;
     let rows = store.transcoding_rows()?;
@@ -123,7 +125,9 @@ pub fn export_transcoding(store: &Store, path: &Path) -> Result<u64> {
             "substance_names",
         ],
         rows.into_iter().map(|r| {
-            let substance_names: Vec<String> = r
+            // A reviewer's approval or rejection overrides matching.
+            let resolved = crate::review::resolution(&r);
+            let substance_names: Vec<String> = resolved
                 .substance_codes
                 .iter()
                 .map(|c| names.get(c).cloned().unwrap_or_default())
@@ -132,10 +136,10 @@ pub fn export_transcoding(store: &Store, path: &Path) -> Result<u64> {
                 r.name.name,
                 r.name.level.label().to_string(),
                 r.name.n_obs.to_string(),
-                r.status.as_str().to_string(),
-                r.method,
-                format!("{:.3}", r.score),
-                r.substance_codes.join("|"),
+                resolved.status.to_string(),
+                resolved.method,
+                format!("{:.3}", resolved.score),
+                resolved.substance_codes.join("|"),
                 substance_names.join("|"),
             ]
         }),

@@ -249,9 +249,12 @@ impl DrugConverter {
             );
             None
         } else {
-            Some(writer.drug_name_id(&medicament, level, &normalize_name(&medicament))?)
+            Some(writer.drug_name_id(&medicament, level, normalize_name)?)
         };
         let duplicate = !medicament.is_empty() && !self.seen.insert((case_id, medicament.clone()));
+        if let (Some(id), false) = (name_id, duplicate) {
+            writer.count_observation(id);
+        }
         Ok(Outcome::Keep(vec![
             Value::Int(case_id),
             Value::text_or_null(&medicament),
@@ -263,7 +266,11 @@ impl DrugConverter {
 }
 
 /// Converts `Effets.csv` rows.
-pub struct EffectConverter;
+#[derive(Default)]
+pub struct EffectConverter {
+    /// SOC labels already recognised: a file holds a few dozen distinct ones.
+    soc_labels: std::collections::HashMap<String, Option<&'static str>>,
+}
 
 impl EffectConverter {
     /// Links the effect to its case; SOC labels brought to the French label.
@@ -286,7 +293,14 @@ impl EffectConverter {
             }
         };
         let soc_raw = ctx.get(4).to_string();
-        let soc = crate::model::soc::french_label(&soc_raw);
+        let soc = match self.soc_labels.get(&soc_raw) {
+            Some(label) => *label,
+            None => {
+                let label = crate::model::soc::french_label(&soc_raw);
+                self.soc_labels.insert(soc_raw.clone(), label);
+                label
+            }
+        };
         if soc.is_none() && !soc_raw.is_empty() {
             let msg = format!("\"{soc_raw}\" is not a MedDRA SOC label");
             ctx.warn(4, msg);

@@ -604,7 +604,7 @@ fn check_shape(spec: &KindSpec, table: &Table, row: &Row) -> std::result::Result
     let n = row.fields.len();
     if let Some((min, max)) = spec.field_counts {
         // Older BDPM files end each row with an empty field.
-        let effective = if n > max && row.fields.last().is_some_and(|f| f.is_empty()) {
+        let effective = if n > max && row.fields.get(n - 1).is_some_and(str::is_empty) {
             n - 1
         } else {
             n
@@ -626,7 +626,7 @@ fn check_shape(spec: &KindSpec, table: &Table, row: &Row) -> std::result::Result
     if n < expected {
         return Err(format!("{n} fields where the header has {expected}"));
     }
-    if n > expected && row.fields[expected..].iter().any(|f| !f.trim().is_empty()) {
+    if n > expected && row.fields.iter().skip(expected).any(|f| !f.trim().is_empty()) {
         return Err(format!(
             "{n} fields where the header has {expected} (a separator inside an unquoted value?)"
         ));
@@ -649,7 +649,7 @@ impl Converter {
         match kind {
             Kind::BnpvCases => Converter::Cases(bnpv::CaseConverter::default()),
             Kind::BnpvDrugs => Converter::Drugs(bnpv::DrugConverter::default()),
-            Kind::BnpvEffects => Converter::Effects(bnpv::EffectConverter),
+            Kind::BnpvEffects => Converter::Effects(bnpv::EffectConverter::default()),
             Kind::BdpmCis | Kind::BdpmCip | Kind::BdpmCompo | Kind::BdpmGener => {
                 Converter::Bdpm(kind)
             }

@@ -31,8 +31,8 @@ pub struct TextOptions {
 pub struct Row {
     /// Line number (text) or row number (spreadsheet), 1-based.
     pub line: u64,
-    /// The fields, as text.
-    pub fields: Vec<String>,
+    /// The fields, as text (a reused record: no allocation per field).
+    pub fields: csv::StringRecord,
 }
 
 enum RowSource {
@@ -214,7 +214,10 @@ impl Table {
             if fields.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-            rows.push(Row { line, fields });
+            rows.push(Row {
+                line,
+                fields: csv::StringRecord::from(fields),
+            });
         }
         let mut iter = rows.into_iter();
         let header = iter
@@ -253,8 +256,7 @@ impl Table {
                     &mut self.counted_offset,
                     &mut self.counted_line,
                 );
-                row.fields.clear();
-                row.fields.extend(self.record.iter().map(str::to_string));
+                std::mem::swap(&mut row.fields, &mut self.record);
                 Ok(true)
             }
             RowSource::Sheet(iter) => match iter.next() {
@@ -396,7 +398,7 @@ mod tests {
         let mut row = Row::default();
         let mut seen = Vec::new();
         while table.next_row(&mut row).unwrap() {
-            seen.push((row.line, row.fields.clone()));
+            seen.push((row.line, row.fields.iter().map(str::to_string).collect::<Vec<_>>()));
         }
         assert_eq!(seen[0], (2, vec!["1".to_string(), "x;y".to_string()]));
         assert_eq!(seen[1].0, 4);

@@ -89,6 +89,9 @@ fn strip_common_affixes<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
     (&a[..a.len() - suffix], &b[..b.len() - suffix])
 }
 
+/// Blocks of bit vectors kept on the stack when scanning (512 characters).
+const STACK_BLOCKS: usize = 8;
+
 /// Row of the mask table used for characters absent from the pattern.
 const ZERO_ROW: usize = 128;
 
@@ -285,42 +288,47 @@ impl OsaMatcher {
     fn scan_blocks(&self, text: &str, mut step: impl FnMut(usize, usize) -> bool) -> usize {
         let words = self.blocks;
         let last = 1u64 << ((self.len - 1) % 64);
-        let mut vp = vec![!0u64; words];
-        let mut vn = vec![0u64; words];
-        let mut d0 = vec![0u64; words];
-        let mut pm_old = vec![0u64; words];
+        // Per block: VP, VN, D0 and the previous column's mask. On the stack
+        // for patterns up to 512 characters, the longest referential names.
+        const INITIAL: [u64; 4] = [!0, 0, 0, 0];
+        let mut on_stack = [INITIAL; STACK_BLOCKS];
+        let mut on_heap = Vec::new();
+        let state: &mut [[u64; 4]] = if words <= STACK_BLOCKS {
+            &mut on_stack[..words]
+        } else {
+            on_heap.resize(words, INITIAL);
+            &mut on_heap
+        };
         let mut dist = self.len;
         for (j, c) in text.chars().enumerate() {
-            let row = self.row(c) * words;
+            let masks = &self.masks[self.row(c) * words..][..words];
             let mut hp_carry = 1u64;
             let mut hn_carry = 0u64;
             // Previous column's D0 and this column's mask of the block
             // below, for transpositions across the block boundary.
             let mut d0_below_old = 0u64;
             let mut pm_below = 0u64;
-            for w in 0..words {
-                let pm = self.masks[row + w];
-                let (vp_w, vn_w, d0_w) = (vp[w], vn[w], d0[w]);
-                let tr = ((((!d0_w) & pm) << 1) | (((!d0_below_old) & pm_below) >> 63)) & pm_old[w];
+            let (mut last_hp, mut last_hn) = (0u64, 0u64);
+            for (block, &pm) in state.iter_mut().zip(masks) {
+                let [vp, vn, d0, pm_old] = *block;
+                let tr = ((((!d0) & pm) << 1) | (((!d0_below_old) & pm_below) >> 63)) & pm_old;
                 let x = pm | hn_carry;
-                let d0_new = (((x & vp_w).wrapping_add(vp_w)) ^ vp_w) | x | vn_w | tr;
-                let hp = vn_w | !(d0_new | vp_w);
-                let hn = d0_new & vp_w;
-                if w == words - 1 {
-                    dist += usize::from(hp & last != 0);
-                    dist -= usize::from(hn & last != 0);
-                }
+                let d0_new = (((x & vp).wrapping_add(vp)) ^ vp) | x | vn | tr;
+                let hp = vn | !(d0_new | vp);
+                let hn = d0_new & vp;
                 let hp_shifted = (hp << 1) | hp_carry;
                 hp_carry = hp >> 63;
                 let hn_shifted = (hn << 1) | hn_carry;
                 hn_carry = hn >> 63;
-                vp[w] = hn_shifted | !(d0_new | hp_shifted);
-                vn[w] = hp_shifted & d0_new;
-                d0_below_old = d0_w;
-                d0[w] = d0_new;
+                *block = [hn_shifted | !(d0_new | hp_shifted), hp_shifted & d0_new, d0_new, pm];
+                d0_below_old = d0;
                 pm_below = pm;
-                pm_old[w] = pm;
+                (last_hp, last_hn) = (hp, hn);
             }
+            // The last block holds the pattern's last row: its horizontal
+            // deltas move the distance.
+            dist += usize::from(last_hp & last != 0);
+            dist -= usize::from(last_hn & last != 0);
             if !step(j + 1, dist) {
                 break;
             }

@@ -328,6 +328,8 @@ impl Store {
             params: Vec::with_capacity(columns.len() + 2),
             case_ids: None,
             name_ids: None,
+            key: String::new(),
+            name_counts: HashMap::new(),
         })
     }
 
@@ -399,8 +401,15 @@ pub struct ImportWriter<'c> {
     batch_id: i64,
     insert_sql: String,
     params: Vec<Value>,
-    case_ids: Option<HashMap<(String, String, String), i64>>,
-    name_ids: Option<HashMap<(String, Level), i64>>,
+    /// Case ids by "AER_ID\u{1f}CAS\u{1f}VER", loaded on first use.
+    case_ids: Option<HashMap<String, i64>>,
+    /// Drug name ids by "level\u{1f}name", loaded on first use.
+    name_ids: Option<HashMap<String, i64>>,
+    /// Reused buffer for the keys above.
+    key: String,
+    /// Observations per drug name brought by this file (duplicates left
+    /// out), added to the names' counts on commit.
+    name_counts: HashMap<i64, i64>,
 }
 
 impl ImportWriter<'_> {
@@ -434,24 +443,32 @@ impl ImportWriter<'_> {
     pub fn insert_case(&mut self, line: u64, values: Vec<Value>) -> Result<Option<String>> {
         let case_id = match values.first() {
             Some(Value::Int(id)) => *id,
-            _ => {
-                return Err(Error::Usage(
-                    "insert_case: the first value must be the case id".into(),
-                ));
-            }
+            _ => return Err(Error::Usage("insert_case: the first value must be the case id".into())),
         };
-        let existing: Option<(String, i64)> = self
-            .tx
-            .prepare_cached(
-                "SELECT b.file_name, c.line FROM bnpv_case c JOIN import_batch b ON b.id = c.batch_id WHERE c.case_id = ?1",
-            )
-            .and_then(|mut s| s.query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
-            .map_err(|e| self.err(e))?;
-        if let Some((file, at)) = existing {
-            return Ok(Some(format!("{file}, line {at}")));
+        match self.insert(line, values) {
+            Ok(()) => Ok(None),
+            // The primary key refused a second row for the case version:
+            // find the first one to name it.
+            Err(Error::Sqlite {
+                source: rusqlite::Error::SqliteFailure(f, _),
+                ..
+            }) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                let existing: Option<(String, i64)> = self
+                    .tx
+                    .query_row(
+                        "SELECT b.file_name, c.line FROM bnpv_case c JOIN import_batch b ON b.id = c.batch_id WHERE c.case_id = ?1",
+                        [case_id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()
+                    .map_err(|e| self.err(e))?;
+                Ok(Some(existing.map_or_else(
+                    || "an earlier row".to_string(),
+                    |(file, at)| format!("{file}, line {at}"),
+                )))
+            }
+            Err(e) => Err(e),
         }
-        self.insert(line, values)?;
-        Ok(None)
     }
 
     /// Records an issue found at `line` (and `column`).
@@ -485,16 +502,22 @@ impl ImportWriter<'_> {
         if self.case_ids.is_none() {
             let map = self
                 .tx
-                .prepare("SELECT aer_id, cas, ver, id FROM case_key")
+                .prepare("SELECT aer_id || char(31) || cas || char(31) || ver, id FROM case_key")
                 .and_then(|mut s| {
-                    s.query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?)))
+                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
                         .and_then(|rows| rows.collect::<rusqlite::Result<HashMap<_, _>>>())
                 })
                 .map_err(|e| self.err(e))?;
             self.case_ids = Some(map);
         }
-        let key = (aer_id.to_string(), cas.to_string(), ver.to_string());
-        if let Some(id) = self.case_ids.as_ref().and_then(|m| m.get(&key)) {
+        self.key.clear();
+        for (i, part) in [aer_id, cas, ver].iter().enumerate() {
+            if i > 0 {
+                self.key.push('\u{1f}');
+            }
+            self.key.push_str(part);
+        }
+        if let Some(id) = self.case_ids.as_ref().and_then(|m| m.get(self.key.as_str())) {
             return Ok(*id);
         }
         self.tx
@@ -503,47 +526,67 @@ impl ImportWriter<'_> {
             .map_err(|e| self.err(e))?;
         let id = self.tx.last_insert_rowid();
         if let Some(m) = self.case_ids.as_mut() {
-            m.insert(key, id);
+            m.insert(self.key.clone(), id);
         }
         Ok(id)
     }
 
-    /// The id of a distinct drug name at a level, created on first sight.
-    pub fn drug_name_id(&mut self, name: &str, level: Level, normalized: &str) -> Result<i64> {
+    /// The id of a distinct drug name at a level, created on first sight;
+    /// `normalize` is called only for a new name.
+    pub fn drug_name_id(
+        &mut self,
+        name: &str,
+        level: Level,
+        normalize: impl FnOnce(&str) -> String,
+    ) -> Result<i64> {
         if self.name_ids.is_none() {
-            let rows: Vec<(String, String, i64)> = self
+            let map = self
                 .tx
-                .prepare("SELECT name, level, id FROM drug_name")
+                .prepare("SELECT level || char(31) || name, id FROM drug_name")
                 .and_then(|mut s| {
-                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                        .and_then(|rows| rows.collect())
+                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .and_then(|rows| rows.collect::<rusqlite::Result<HashMap<_, _>>>())
                 })
                 .map_err(|e| self.err(e))?;
-            let map = rows
-                .into_iter()
-                .map(|(n, l, id)| ((n, Level::parse(&l)), id))
-                .collect();
             self.name_ids = Some(map);
         }
-        let key = (name.to_string(), level);
-        if let Some(id) = self.name_ids.as_ref().and_then(|m| m.get(&key)) {
+        self.key.clear();
+        self.key.push_str(level.as_str());
+        self.key.push('\u{1f}');
+        self.key.push_str(name);
+        if let Some(id) = self.name_ids.as_ref().and_then(|m| m.get(self.key.as_str())) {
             return Ok(*id);
         }
+        let normalized = normalize(name);
         self.tx
             .prepare_cached("INSERT INTO drug_name (name, level, normalized) VALUES (?1, ?2, ?3)")
-            .and_then(|mut s| s.execute([name, level.as_str(), normalized]))
+            .and_then(|mut s| s.execute([name, level.as_str(), normalized.as_str()]))
             .map_err(|e| self.err(e))?;
         let id = self.tx.last_insert_rowid();
         if let Some(m) = self.name_ids.as_mut() {
-            m.insert(key, id);
+            m.insert(self.key.clone(), id);
         }
         Ok(id)
+    }
+
+    /// Counts one observation of a drug name (not an ORDEI duplicate).
+    pub fn count_observation(&mut self, name_id: i64) {
+        *self.name_counts.entry(name_id).or_default() += 1;
     }
 
     /// Records the counts and commits the whole file.
     pub fn finish(self, counts: RowCounts) -> Result<i64> {
         if self.kind == Kind::BnpvDrugs {
-            refresh_name_counts(&self.tx).map_err(|e| self.err(e))?;
+            // Within a file the only repeats of a (case, name) pair are
+            // ORDEI's duplicates, left out: a name's observations are its
+            // cases too. Names of several files add up.
+            let mut stmt = self
+                .tx
+                .prepare("UPDATE drug_name SET n_obs = n_obs + ?2, n_cases = n_cases + ?2 WHERE id = ?1")
+                .map_err(|e| self.err(e))?;
+            for (id, n) in &self.name_counts {
+                stmt.execute(params![id, n]).map_err(|e| self.err(e))?;
+            }
         }
         self.tx
             .execute(

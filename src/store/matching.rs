@@ -41,6 +41,9 @@ pub struct TranscodingRow {
     pub score: f64,
     /// Linked or proposed substance codes.
     pub substance_codes: Vec<String>,
+    /// The reviewer's current decision on the name's key (normalised name,
+    /// level), which takes precedence over matching when final.
+    pub decision: Option<super::review::Decision>,
 }
 
 impl Store {
@@ -272,14 +275,19 @@ impl Store {
         tx.commit().map_err(err)
     }
 
-    /// Every matched name with its result, most observations first.
+    /// Every matched name with its result and its key's decision, most
+    /// observations first.
     pub fn transcoding_rows(&self) -> Result<Vec<TranscodingRow>> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT d.id, d.name, d.level, d.normalized, d.n_obs, d.n_cases,
-                        m.status, m.method, m.score, m.substance_codes
+                        m.status, m.method, m.score, m.substance_codes,
+                        k.normalized, k.level, k.name, k.status, k.target_level, k.target_code,
+                        k.target_name, k.substance_codes, k.method, k.score, k.comment,
+                        k.author, k.decided_at
                  FROM drug_name d JOIN match_result m ON m.name_id = d.id
+                 LEFT JOIN decision k ON k.normalized = d.normalized AND k.level = d.level
                  WHERE d.n_obs > 0
                  ORDER BY d.n_obs DESC, d.name, d.level",
             )
@@ -298,6 +306,7 @@ impl Store {
                 method: r.get(7)?,
                 score: r.get(8)?,
                 substance_codes: split_codes(r.get(9)?),
+                decision: super::review::decision_from_row(r, 10)?,
             })
         })
         .and_then(|rows| rows.collect())

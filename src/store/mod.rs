@@ -8,6 +8,7 @@
 pub mod imports;
 pub mod matching;
 pub mod migrations;
+pub mod review;
 pub mod status;
 
 use std::path::{Path, PathBuf};
@@ -97,7 +98,7 @@ impl Store {
             .pragma_update(None, "temp_store", "MEMORY")
             .map_err(|e| self.err(e))?;
         self.conn
-            .pragma_update(None, "cache_size", -64_000)
+            .pragma_update(None, "cache_size", -256_000)
             .map_err(|e| self.err(e))?;
         Ok(())
     }

@@ -1,0 +1,95 @@
+//! The user's intents. Views draw and push commands; the app applies them
+//! all at one place per frame (`WorkbenchApp::apply`), so that no view
+//! writes to the workspace and every action is testable by emitting it.
+//! The commands that open a native file dialog are separate from the ones
+//! that act on chosen paths: tests emit only the latter.
+
+use std::path::PathBuf;
+
+use super::state::View;
+
+/// Something the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Choose a file for a new workspace (native dialog).
+    NewWorkspaceDialog,
+    /// Choose a workspace to open (native dialog).
+    OpenWorkspaceDialog,
+    /// Open (or create) the workspace at this path.
+    OpenWorkspace(PathBuf),
+    /// Choose files to import (native dialog).
+    ImportFilesDialog,
+    /// Choose where to export the transcoding table (native dialog).
+    ExportDialog,
+    /// Write the transcoding table to this CSV file.
+    Export(PathBuf),
+    /// Add files to the import list.
+    AddImportFiles(Vec<PathBuf>),
+    /// Remove a file from the import list.
+    RemoveImportFile(usize),
+    /// Import the listed files.
+    StartImport,
+    /// Import again with the column mapping chosen in the dialog.
+    ApplyMapping,
+    /// Close the column-mapping dialog without importing.
+    CloseMapping,
+    /// Link every name (matching job).
+    StartMatching,
+    /// Stop the running job (its transaction is rolled back).
+    CancelJob,
+    /// Show a view.
+    ShowView(View),
+    /// Open the settings dialog.
+    OpenSettings,
+    /// Close whatever dialog is open.
+    CloseDialog,
+    /// Save the settings dialog.
+    SaveSettings,
+    /// The queue's sort or filters changed.
+    RefilterQueue,
+    /// Select a row of the queue.
+    SelectQueueRow(usize),
+    /// Move the queue selection by this many rows.
+    MoveSelection(isize),
+    /// Pick the candidate of this rank (1 = best) for the selected name.
+    PickCandidate(u32),
+    /// Approve the selected name with the picked candidate, then go to the
+    /// next.
+    Approve,
+    /// No link for the selected name (Rejeter), then go to the next.
+    Reject,
+    /// Put the selected name aside (Reporter), then go to the next.
+    Defer,
+    /// Open the comment dialog for the selected name.
+    OpenComment,
+    /// Save the comment typed in the dialog.
+    SaveComment,
+    /// Undo the reviewer's last step.
+    Undo,
+    /// Redo the reviewer's last undone step.
+    Redo,
+    /// Put the keyboard focus in the queue's search field.
+    FocusSearch,
+    /// Open the manual search of the referential.
+    OpenManualSearch,
+    /// Search the referential for the text typed in the manual search.
+    RunManualSearch,
+    /// Approve the selected name with the targets checked in the manual
+    /// search results.
+    ApproveTargets,
+    /// Show how many names "apply to identical normalised names" would
+    /// touch, and ask to confirm.
+    PreviewIdentical,
+    /// Apply the selected name's decision to the identical normalised
+    /// names nobody reviewed.
+    ApplyIdentical,
+    /// The transcoding table's filters changed.
+    RefilterTable,
+    /// Select a row of the transcoding table.
+    SelectTableRow(usize),
+    /// Restore the state before this audit entry (a second reviewer's
+    /// revert).
+    Revert(i64),
+    /// Hide the message line.
+    DismissNotice,
+}

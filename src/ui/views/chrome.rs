@@ -1,0 +1,199 @@
+//! The frame around the views: the menu bar (Fichier, Réglages) with the
+//! view tabs, the status bar (workspace, reviewer, running job with its
+//! progress and stop button, last message), and what the window shows
+//! before a workspace is open (first-run preparation of the sample).
+
+use eframe::egui;
+use egui::{Align, Layout, ProgressBar, RichText};
+
+use super::super::app::{JobView, Notice, Workspace};
+use super::super::command::Command;
+use super::super::state::{UiState, View};
+use super::super::theme;
+
+/// The menu bar and the view tabs.
+pub fn top_bar_ui(
+    ui: &mut egui::Ui,
+    state: &UiState,
+    has_workspace: bool,
+    busy: bool,
+    out: &mut Vec<Command>,
+) {
+    egui::Panel::top("menu").show(ui, |ui| {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("Fichier", |ui| {
+                if ui.button("Nouvel espace de travail…").clicked() {
+                    out.push(Command::NewWorkspaceDialog);
+                }
+                if ui.button("Ouvrir…").clicked() {
+                    out.push(Command::OpenWorkspaceDialog);
+                }
+                ui.menu_button("Espaces récents", |ui| {
+                    if state.recent_workspaces.is_empty() {
+                        ui.label(RichText::new("Aucun").color(theme::MUTED));
+                    }
+                    for path in &state.recent_workspaces {
+                        if ui.button(path.display().to_string()).clicked() {
+                            out.push(Command::OpenWorkspace(path.clone()));
+                        }
+                    }
+                });
+                ui.separator();
+                if ui
+                    .add_enabled(
+                        has_workspace && !busy,
+                        egui::Button::new("Importer des fichiers…"),
+                    )
+                    .clicked()
+                {
+                    out.push(Command::ImportFilesDialog);
+                }
+                if ui
+                    .add_enabled(has_workspace && !busy, egui::Button::new("Exporter…"))
+                    .clicked()
+                {
+                    out.push(Command::ExportDialog);
+                }
+            });
+            ui.menu_button("Réglages", |ui| {
+                if ui.button("Relecteur…").clicked() {
+                    out.push(Command::OpenSettings);
+                }
+            });
+            ui.separator();
+            for view in [View::Import, View::Review, View::Transcoding] {
+                let text = RichText::new(view.label()).strong();
+                if ui.selectable_label(state.view == view, text).clicked() {
+                    out.push(Command::ShowView(view));
+                }
+            }
+        });
+    });
+}
+
+/// The status bar: workspace, reviewer, job progress, message.
+pub fn status_bar_ui(
+    ui: &mut egui::Ui,
+    ws: Option<&Workspace>,
+    author: &str,
+    job: Option<&JobView>,
+    notice: Option<&Notice>,
+    out: &mut Vec<Command>,
+) {
+    egui::Panel::bottom("status").show(ui, |ui| {
+        ui.add_space(2.0);
+        ui.horizontal(|ui| {
+            match ws {
+                Some(ws) => {
+                    ui.label(RichText::new("Espace :").color(theme::MUTED));
+                    ui.label(ws.path.display().to_string())
+                        .on_hover_text("Le fichier SQLite de l'espace de travail");
+                }
+                None => {
+                    ui.label(RichText::new("Aucun espace de travail ouvert").color(theme::MUTED));
+                }
+            }
+            ui.separator();
+            ui.label(RichText::new("Relecteur :").color(theme::MUTED));
+            ui.label(author);
+            if let Some(job) = job {
+                ui.separator();
+                job_progress_ui(ui, job, out);
+            }
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                if let Some(n) = notice {
+                    if ui
+                        .small_button("×")
+                        .on_hover_text("Effacer le message")
+                        .clicked()
+                    {
+                        out.push(Command::DismissNotice);
+                    }
+                    let color = if n.error { theme::BAD } else { theme::GOOD };
+                    ui.add(egui::Label::new(RichText::new(&n.text).color(color)).truncate());
+                }
+            });
+        });
+        ui.add_space(2.0);
+    });
+}
+
+/// A job's progress bar with its stop button.
+pub fn job_progress_ui(ui: &mut egui::Ui, job: &JobView, out: &mut Vec<Command>) {
+    let fraction = if job.total > 0 {
+        (job.done as f32 / job.total as f32).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let text = if job.total > 0 {
+        format!(
+            "{} — {} ({:.0} %)",
+            job.kind.label(),
+            job.phase,
+            fraction * 100.0
+        )
+    } else {
+        format!("{} — {}", job.kind.label(), job.phase)
+    };
+    if job.total == 0 {
+        // Unknown length: a spinner beside the bar says it is alive.
+        ui.spinner();
+    }
+    ui.add(
+        ProgressBar::new(fraction)
+            .fill(theme::PROGRESS_FILL)
+            .desired_width(340.0)
+            .text(text),
+    );
+    if ui
+        .button("Arrêter")
+        .on_hover_text("Arrête le travail en cours ; rien n'est écrit")
+        .clicked()
+    {
+        out.push(Command::CancelJob);
+    }
+}
+
+/// What the window shows while no workspace is open.
+pub fn empty_ui(ui: &mut egui::Ui, job: Option<&JobView>, out: &mut Vec<Command>) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() * 0.3);
+            ui.heading("DataMed Workbench");
+            ui.add_space(theme::GAP);
+            match job {
+                Some(job) => {
+                    ui.label(job.kind.label());
+                    ui.add_space(theme::GAP);
+                    ui.scope(|ui| {
+                        ui.set_max_width(520.0);
+                        job_progress_ui(ui, job, out);
+                    });
+                    if job.kind == super::super::app::JobKind::Prepare {
+                        ui.add_space(theme::GAP);
+                        ui.label(
+                            RichText::new(
+                                "Premier lancement : l'échantillon fourni est importé puis apparié \
+                                 dans un espace de travail d'exemple.",
+                            )
+                            .color(theme::MUTED),
+                        );
+                    }
+                }
+                None => {
+                    ui.label("Ouvrez ou créez un espace de travail pour commencer.");
+                    ui.add_space(theme::GAP);
+                    ui.horizontal(|ui| {
+                        ui.add_space((ui.available_width() - 330.0).max(0.0) / 2.0);
+                        if ui.button("Nouvel espace de travail…").clicked() {
+                            out.push(Command::NewWorkspaceDialog);
+                        }
+                        if ui.button("Ouvrir…").clicked() {
+                            out.push(Command::OpenWorkspaceDialog);
+                        }
+                    });
+                }
+            }
+        });
+    });
+}
