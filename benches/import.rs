@@ -33,10 +33,13 @@ fn main() {
         rows as f64 / best
     );
     for f in &files {
-        let (secs, kept) = common::import_fresh(&bench_dir.join("one.sqlite"), std::slice::from_ref(f));
+        let (secs, kept) =
+            common::import_fresh(&bench_dir.join("one.sqlite"), std::slice::from_ref(f));
         println!(
             "  {}: {kept} rows in {secs:.2} s = {:.0} rows/s",
-            f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            f.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
             kept as f64 / secs
         );
     }

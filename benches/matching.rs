@@ -45,7 +45,8 @@ fn main() {
     let ranked = rank_all(&referential, &names, &Progress::new()).unwrap_or_default();
     let rank_s = started.elapsed().as_secs_f64();
     let truth_of = |i: usize| truth.get(&(names[i].name.trim().to_string(), names[i].level));
-    let recall = |indices: &mut dyn Iterator<Item = usize>, top5: &dyn Fn(usize) -> Vec<Vec<String>>| {
+    let recall = |indices: &mut dyn Iterator<Item = usize>,
+                  top5: &dyn Fn(usize) -> Vec<Vec<String>>| {
         let (mut hit, mut n) = (0, 0);
         for i in indices {
             if let Some(codes) = truth_of(i).filter(|c| !c.is_empty()) {
@@ -58,7 +59,12 @@ fn main() {
         (hit, n)
     };
     let ours_top5 = |i: usize| -> Vec<Vec<String>> {
-        ranked[i].candidates.iter().take(5).map(|c| c.substance_codes.clone()).collect()
+        ranked[i]
+            .candidates
+            .iter()
+            .take(5)
+            .map(|c| c.substance_codes.clone())
+            .collect()
     };
     let (hit, n) = recall(&mut (0..names.len()), &ours_top5);
     println!(
@@ -93,7 +99,11 @@ fn main() {
         for (_, e) in scored {
             let t = referential.entries[e as usize].target;
             if targets.insert(t) {
-                top.push(referential.set_codes(referential.targets[t as usize].set).to_vec());
+                top.push(
+                    referential
+                        .set_codes(referential.targets[t as usize].set)
+                        .to_vec(),
+                );
                 if top.len() == 5 {
                     break;
                 }
@@ -104,7 +114,9 @@ fn main() {
     let scan_s = started.elapsed().as_secs_f64();
     let per_name = scan_s / subset.len() as f64;
     let extrapolated = per_name * names.len() as f64;
-    let (hit_x, n_x) = recall(&mut subset.iter().copied(), &|i| exhaustive.get(&i).cloned().unwrap_or_default());
+    let (hit_x, n_x) = recall(&mut subset.iter().copied(), &|i| {
+        exhaustive.get(&i).cloned().unwrap_or_default()
+    });
     let (hit_o, n_o) = recall(&mut subset.iter().copied(), &ours_top5);
     println!(
         "exhaustive strsim OSA scan: {} names in {scan_s:.2} s (one core), {:.1} ms a name, {extrapolated:.0} s extrapolated to all; recall@5 on the subset {:.2} % ({hit_x}/{n_x}) vs workbench {:.2} % ({hit_o}/{n_o})",

@@ -487,7 +487,8 @@ fn execute(command: Command) -> Result<()> {
             print_status(&store, issues)
         }
         Command::Demo { fresh } => {
-            let workspace = crate::sample_workspace::data_dir()?.join(crate::sample_workspace::SAMPLE_WORKSPACE);
+            let workspace = crate::sample_workspace::data_dir()?
+                .join(crate::sample_workspace::SAMPLE_WORKSPACE);
             if fresh {
                 for suffix in ["", "-wal", "-shm"] {
                     let file = PathBuf::from(format!("{}{suffix}", workspace.display()));
@@ -585,7 +586,9 @@ fn execute(command: Command) -> Result<()> {
             let truth = crate::matching::evaluate::read_truth(&truth)?;
             let point = run_with_progress("calibrate", move |progress| {
                 let store = Store::open(&workspace)?;
-                crate::matching::evaluate::calibrate_workspace(&store, &truth, precision, kept, progress)
+                crate::matching::evaluate::calibrate_workspace(
+                    &store, &truth, precision, kept, progress,
+                )
             })?;
             outln!(
                 "thresholds stored: auto {:.2}, review {:.2} — auto {:.1} % of observations, precision {:.2} % (names) / {:.2} % (observations); {:.1} % of the other linkable names reviewable",
@@ -622,7 +625,10 @@ fn execute(command: Command) -> Result<()> {
             })?;
             outln!(
                 "{} cases, {} drug rows ({} distinct names), {} effects",
-                summary.cases, summary.drug_rows, summary.distinct_names, summary.effect_rows
+                summary.cases,
+                summary.drug_rows,
+                summary.distinct_names,
+                summary.effect_rows
             );
             for file in &summary.files {
                 outln!("  {}", file.display());

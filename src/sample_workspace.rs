@@ -17,9 +17,10 @@ pub const SAMPLE_WORKSPACE: &str = "sample.sqlite";
 /// The workbench's data directory (`~/.local/share/datamed-workbench` on
 /// Linux), created when missing.
 pub fn data_dir() -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("fr", "ANSM", "datamed-workbench").ok_or_else(|| {
-        Error::Usage("no home directory: cannot place the workspace; give --workspace".into())
-    })?;
+    let dirs =
+        directories::ProjectDirs::from("fr", "ANSM", "datamed-workbench").ok_or_else(|| {
+            Error::Usage("no home directory: cannot place the workspace; give --workspace".into())
+        })?;
     let dir = dirs.data_dir().to_path_buf();
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     Ok(dir)
@@ -57,7 +58,11 @@ pub fn sample_dir() -> Result<PathBuf> {
 
 /// Imports the bundled sample into `workspace` unless it already holds
 /// imports, then matches every name.
-pub fn prepare(workspace: &std::path::Path, user: &str, progress: &Progress) -> Result<MatchSummary> {
+pub fn prepare(
+    workspace: &std::path::Path,
+    user: &str,
+    progress: &Progress,
+) -> Result<MatchSummary> {
     let mut store = Store::open(workspace)?;
     if store.batches()?.is_empty() {
         let options = ImportOptions {

@@ -23,7 +23,10 @@ fn matched_sample() -> std::path::PathBuf {
 }
 
 fn percent_after(text: &str, label: &str) -> f64 {
-    let at = text.find(label).unwrap_or_else(|| panic!("no {label} in\n{text}")) + label.len();
+    let at = text
+        .find(label)
+        .unwrap_or_else(|| panic!("no {label} in\n{text}"))
+        + label.len();
     let rest = text[at..].trim_start();
     rest.split_whitespace()
         .next()
@@ -34,16 +37,31 @@ fn percent_after(text: &str, label: &str) -> f64 {
 #[test]
 fn sample_matching_is_precise_and_covers_most_observations() {
     let w = matched_sample();
-    let report = datamed_ok(&["evaluate", "-w", s(&w), "--truth", s(&root().join("sample-data/truth.csv"))]);
+    let report = datamed_ok(&[
+        "evaluate",
+        "-w",
+        s(&w),
+        "--truth",
+        s(&root().join("sample-data/truth.csv")),
+    ]);
     let total = &report[report.find("Total:").expect("a total")..];
     let obs_auto = {
-        let line = total.lines().find(|l| l.trim_start().starts_with("auto:")).unwrap();
+        let line = total
+            .lines()
+            .find(|l| l.trim_start().starts_with("auto:"))
+            .unwrap();
         let parts: Vec<&str> = line.split(',').collect();
         percent_after(parts[1], "")
     };
     let precision_names = percent_after(total, "precision");
-    assert!(precision_names >= 99.5, "auto precision {precision_names} in\n{report}");
-    assert!(obs_auto >= 90.0, "auto observations {obs_auto} in\n{report}");
+    assert!(
+        precision_names >= 99.5,
+        "auto precision {precision_names} in\n{report}"
+    );
+    assert!(
+        obs_auto >= 90.0,
+        "auto observations {obs_auto} in\n{report}"
+    );
 }
 
 #[test]
@@ -54,7 +72,11 @@ fn acceptance_names_reach_the_right_substance() {
         ("specialite", "AMOXICILINE BIOGARAN 500", "28165"),
         ("substance", "ACETAMINOPHENE", "02202"),
         ("produit", "BORLUX", "79600"),
-        ("specialite", "ADRIBLASTINE 50 mg, poudre pour solution pour perfusion", "03236"),
+        (
+            "specialite",
+            "ADRIBLASTINE 50 mg, poudre pour solution pour perfusion",
+            "03236",
+        ),
     ] {
         let out = datamed_ok(&["lookup", "-w", s(&w), "--level", level, name]);
         let first = out.lines().next().unwrap();
@@ -71,13 +93,17 @@ fn transcoding_and_candidates_exports_have_the_agreed_headers() {
     let t = dir.path().join("transcoding.csv");
     datamed_ok(&["export", "transcoding", "-w", s(&w), "--out", s(&t)]);
     let text = std::fs::read_to_string(&t).unwrap();
-    assert!(text.starts_with("medicament,type,n_obs,status,method,score,substance_codes,substance_names\n"));
+    assert!(text.starts_with(
+        "medicament,type,n_obs,status,method,score,substance_codes,substance_names\n"
+    ));
     assert!(text.contains(",auto,"));
     assert!(text.lines().count() > 1000);
     let c = dir.path().join("candidates.csv");
     datamed_ok(&["export", "candidates", "-w", s(&w), "--out", s(&c)]);
     let text = std::fs::read_to_string(&c).unwrap();
-    assert!(text.starts_with("medicament,type,rank,score,method,target_level,target_code,target_name,substance_codes\n"));
+    assert!(text.starts_with(
+        "medicament,type,rank,score,method,target_level,target_code,target_name,substance_codes\n"
+    ));
     // No stray temporary file left behind.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -50,7 +50,9 @@ impl AtomicFile {
     pub fn commit(mut self) -> Result<()> {
         if let Some(mut w) = self.writer.take() {
             w.flush().map_err(|e| Error::io(&self.temp, e))?;
-            w.get_ref().sync_all().map_err(|e| Error::io(&self.temp, e))?;
+            w.get_ref()
+                .sync_all()
+                .map_err(|e| Error::io(&self.temp, e))?;
         }
         std::fs::rename(&self.temp, &self.target).map_err(|e| Error::io(&self.target, e))
     }
@@ -82,7 +84,11 @@ impl Drop for AtomicFile {
 
 /// Writes CSV rows (UTF-8, comma, header first) to `path` atomically, each
 /// cell neutralised.
-pub fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<u64> {
+pub fn write_csv(
+    path: &Path,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<u64> {
     let file = AtomicFile::create(path)?;
     let mut writer = csv::Writer::from_writer(file);
     let csv_err = |e: csv::Error| Error::io(path, std::io::Error::other(e.to_string()));

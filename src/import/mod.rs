@@ -38,6 +38,10 @@ use table::{Row, Table, TextOptions};
 /// How many issues of one batch are stored line by line; past it, only counted.
 const MAX_STORED_ISSUES: u64 = 20_000;
 
+/// Files from this size on are bulk loads: their table's indexes are
+/// rebuilt once at the end rather than maintained row by row.
+const BULK_LOAD_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Share of malformed rows past which a file is refused (1 in 20).
 const MAX_REJECTED_SHARE_DENOMINATOR: u64 = 20;
 
@@ -501,6 +505,9 @@ pub fn import_file(
     let encoding = table.encoding.clone();
     let (batch_id, counts) = {
         let mut writer = store.begin_import(&batch, options.replace)?;
+        if table.size_bytes >= BULK_LOAD_BYTES {
+            writer.defer_indexes()?;
+        }
         let mut converter = Converter::new(kind);
         let mut counts = RowCounts::default();
         let mut stored_issues = 0u64;
@@ -626,7 +633,13 @@ fn check_shape(spec: &KindSpec, table: &Table, row: &Row) -> std::result::Result
     if n < expected {
         return Err(format!("{n} fields where the header has {expected}"));
     }
-    if n > expected && row.fields.iter().skip(expected).any(|f| !f.trim().is_empty()) {
+    if n > expected
+        && row
+            .fields
+            .iter()
+            .skip(expected)
+            .any(|f| !f.trim().is_empty())
+    {
         return Err(format!(
             "{n} fields where the header has {expected} (a separator inside an unquoted value?)"
         ));

@@ -398,7 +398,10 @@ mod tests {
         let mut row = Row::default();
         let mut seen = Vec::new();
         while table.next_row(&mut row).unwrap() {
-            seen.push((row.line, row.fields.iter().map(str::to_string).collect::<Vec<_>>()));
+            seen.push((
+                row.line,
+                row.fields.iter().map(str::to_string).collect::<Vec<_>>(),
+            ));
         }
         assert_eq!(seen[0], (2, vec!["1".to_string(), "x;y".to_string()]));
         assert_eq!(seen[1].0, 4);

@@ -72,7 +72,14 @@ pub fn propose(r: &Referential, raw: &str, norm: &str, level: Level) -> Vec<Prop
         // Reporters often pick the wrong level: an exact name of any level
         // is as sure as one of the typed level.
         let before = out.len();
-        exact(r, norm, None, &[Via::Name, Via::FormerName, Via::Variant], rule::EXACT_OTHER_LEVEL, &mut out);
+        exact(
+            r,
+            norm,
+            None,
+            &[Via::Name, Via::FormerName, Via::Variant],
+            rule::EXACT_OTHER_LEVEL,
+            &mut out,
+        );
         if out.len() == before && level != Level::Substance {
             substance_rewrites(r, norm, &mut out);
         }
@@ -150,7 +157,10 @@ fn specialite_rules(r: &Referential, raw: &str, norm: &str, out: &mut Vec<Propos
     if analysed {
         return false;
     }
-    let targets: BTreeSet<u32> = same_word.iter().map(|&e| r.entries[e as usize].target).collect();
+    let targets: BTreeSet<u32> = same_word
+        .iter()
+        .map(|&e| r.entries[e as usize].target)
+        .collect();
     if targets.len() == 1
         && let Some(&e) = same_word.first()
     {
@@ -171,7 +181,14 @@ fn product_from_first_words(r: &Referential, norm: &str, out: &mut Vec<Proposal>
     for n in (1..=words.len().min(4)).rev() {
         let head = words[..n].join(" ");
         let before = out.len();
-        exact(r, &head, Some(TargetLevel::Produit), &[Via::Name], rule::PRODUCT_FROM_WORDS, out);
+        exact(
+            r,
+            &head,
+            Some(TargetLevel::Produit),
+            &[Via::Name],
+            rule::PRODUCT_FROM_WORDS,
+            out,
+        );
         if out.len() > before {
             for p in &mut out[before..] {
                 p.exact = false;
@@ -240,7 +257,14 @@ fn substance_rewrites(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> b
     let words = word_multiset(norm);
     for variant in parenthesis_variants(norm).iter().skip(1) {
         let before = out.len();
-        if exact(r, variant, subst, &[Via::Name, Via::Variant], rule::REWRITTEN, out) {
+        if exact(
+            r,
+            variant,
+            subst,
+            &[Via::Name, Via::Variant],
+            rule::REWRITTEN,
+            out,
+        ) {
             if word_multiset(variant) == words {
                 return true;
             }
@@ -275,7 +299,10 @@ fn substance_rules(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> bool
         .copied()
         .filter(|&e| r.target_of(e).level == TargetLevel::Substance)
         .collect();
-    let targets: BTreeSet<u32> = same_word.iter().map(|&e| r.entries[e as usize].target).collect();
+    let targets: BTreeSet<u32> = same_word
+        .iter()
+        .map(|&e| r.entries[e as usize].target)
+        .collect();
     if targets.len() == 1
         && let Some(&e) = same_word.first()
     {

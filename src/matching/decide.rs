@@ -111,7 +111,8 @@ pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
         }
         return decision(MatchStatus::Pending, &best.method);
     }
-    let structural_sets: BTreeSet<&Vec<String>> = ranked.structural.iter().map(|(set, _)| set).collect();
+    let structural_sets: BTreeSet<&Vec<String>> =
+        ranked.structural.iter().map(|(set, _)| set).collect();
     if structural_sets.len() == 1
         && let Some((set, score)) = ranked.structural.iter().max_by(|a, b| a.1.total_cmp(&b.1))
         && !set.is_empty()
@@ -137,8 +138,13 @@ pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
         .iter()
         .filter(|c| c.score >= t.auto)
         .collect();
-    if best.score >= t.auto && sure.iter().all(|c| c.substance_codes == best.substance_codes) {
-        let distinct_targets: BTreeSet<&str> = sure.iter().map(|c| c.target_code.as_str()).collect();
+    if best.score >= t.auto
+        && sure
+            .iter()
+            .all(|c| c.substance_codes == best.substance_codes)
+    {
+        let distinct_targets: BTreeSet<&str> =
+            sure.iter().map(|c| c.target_code.as_str()).collect();
         let method = if distinct_targets.len() > 1 {
             rule::SAME_SUBSTANCES
         } else {
@@ -188,7 +194,10 @@ pub fn calibrate(set: &[Labelled], min_precision: f64, min_kept: f64) -> Option<
     let grid: Vec<f64> = (30..=100).map(|i| f64::from(i) / 100.0).collect();
     let mut review = grid[0];
     for &r in &grid {
-        let t = Thresholds { auto: 1.01, review: r };
+        let t = Thresholds {
+            auto: 1.01,
+            review: r,
+        };
         let p = evaluate_point(set, &t);
         if p.linkable_kept_share >= min_kept {
             review = r;
@@ -204,7 +213,8 @@ pub fn calibrate(set: &[Labelled], min_precision: f64, min_kept: f64) -> Option<
 
 /// Auto share and precision of one pair of thresholds.
 pub fn evaluate_point(set: &[Labelled], t: &Thresholds) -> CalibrationPoint {
-    let (mut obs, mut auto_obs, mut auto_names, mut right_names, mut right_obs) = (0i64, 0i64, 0i64, 0i64, 0i64);
+    let (mut obs, mut auto_obs, mut auto_names, mut right_names, mut right_obs) =
+        (0i64, 0i64, 0i64, 0i64, 0i64);
     let (mut linkable, mut kept) = (0i64, 0i64);
     for l in set {
         obs += l.n_obs;
@@ -218,7 +228,11 @@ pub fn evaluate_point(set: &[Labelled], t: &Thresholds) -> CalibrationPoint {
             }
         } else if !l.truth.is_empty() {
             linkable += 1;
-            if l.ranked.candidates.first().is_some_and(|c| c.score >= t.review) {
+            if l.ranked
+                .candidates
+                .first()
+                .is_some_and(|c| c.score >= t.review)
+            {
                 kept += 1;
             }
         }
@@ -270,7 +284,10 @@ mod tests {
     #[test]
     fn same_substances_is_auto_even_between_two_targets() {
         // The ADRIBLASTINE case: two spécialités, one substance.
-        let r = ranked(vec![cand("64367525", 0.95, &["03236"]), cand("64661854", 0.91, &["03236"])]);
+        let r = ranked(vec![
+            cand("64367525", 0.95, &["03236"]),
+            cand("64661854", 0.91, &["03236"]),
+        ]);
         let d = decide(&r, &T);
         assert_eq!(d.status, MatchStatus::Auto);
         assert_eq!(d.method, rule::SAME_SUBSTANCES);
@@ -285,7 +302,10 @@ mod tests {
             cand("OTHER", 0.75, &["01574"]),
         ]);
         assert_eq!(decide(&r, &T).status, MatchStatus::Pending);
-        r.structural = vec![(vec!["03236".to_string()], 0.85), (vec!["03236".to_string()], 0.7)];
+        r.structural = vec![
+            (vec!["03236".to_string()], 0.85),
+            (vec!["03236".to_string()], 0.7),
+        ];
         let d = decide(&r, &T);
         assert_eq!(d.status, MatchStatus::Auto);
         assert_eq!(d.method, rule::SAME_SUBSTANCES);
@@ -335,7 +355,13 @@ mod tests {
             n_obs: 1,
             truth: vec!["1".to_string()],
         };
-        let set = vec![right(0.97), right(0.95), right(0.85), wrong(0.8), right(0.7)];
+        let set = vec![
+            right(0.97),
+            right(0.95),
+            right(0.85),
+            wrong(0.8),
+            right(0.7),
+        ];
         let p = calibrate(&set, 0.995, 0.99).unwrap();
         assert!(p.auto > 0.8 && p.auto <= 0.85, "{p:?}");
         assert_eq!(p.auto_precision_names, 1.0);

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use crate::error::Result;
 use crate::jobs::Progress;
 use crate::matching::cascade::{Proposal, propose, rule};
-use crate::matching::decide::{CALIBRATED, Ranked, SETTING_AUTO, SETTING_REVIEW, Thresholds, decide};
+use crate::matching::decide::{
+    CALIBRATED, Ranked, SETTING_AUTO, SETTING_REVIEW, Thresholds, decide,
+};
 use crate::matching::features::{Features, compare};
 use crate::matching::index::{FIRST_WORD_WEIGHT, PREFIX_WEIGHT};
 use crate::matching::osa::{OsaMatcher, similarity};
@@ -128,7 +130,11 @@ pub fn rank(r: &Referential, name: &DrugName) -> Ranked {
             Via::FormerName => format!(
                 "; former name \"{}\"{} of {}",
                 entry.raw,
-                entry.created.as_deref().map(|d| format!(" (recorded {d})")).unwrap_or_default(),
+                entry
+                    .created
+                    .as_deref()
+                    .map(|d| format!(" (recorded {d})"))
+                    .unwrap_or_default(),
                 target.name
             ),
             Via::Variant => format!("; variant \"{}\" of {}", entry.raw, target.name),
@@ -218,7 +224,9 @@ pub fn match_name(r: &Referential, name: &DrugName, t: &Thresholds) -> NameMatch
 
 /// Ranks every name on all cores, in input order.
 pub fn rank_all(r: &Referential, names: &[DrugName], progress: &Progress) -> Result<Vec<Ranked>> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .max(1);
     let chunk = names.len().div_ceil(threads).max(1);
     let results: Vec<Result<Vec<Ranked>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = names
@@ -240,8 +248,11 @@ pub fn rank_all(r: &Referential, names: &[DrugName], progress: &Progress) -> Res
         handles
             .into_iter()
             .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(crate::error::Error::Usage("a matching thread panicked".into())))
+                h.join().unwrap_or_else(|_| {
+                    Err(crate::error::Error::Usage(
+                        "a matching thread panicked".into(),
+                    ))
+                })
             })
             .collect()
     });

@@ -32,12 +32,17 @@ pub fn read_truth(path: &Path) -> Result<Truth> {
         .map_err(|e| Error::data(place.at_line(1), e.to_string()))?
         .clone();
     let col = |name: &str| {
-        headers.iter().position(|h| h.trim() == name).ok_or_else(|| {
-            Error::data(
-                place.at_line(1),
-                format!("missing column {name}: the header must be medicament,type,truth_codes"),
-            )
-        })
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| {
+                Error::data(
+                    place.at_line(1),
+                    format!(
+                        "missing column {name}: the header must be medicament,type,truth_codes"
+                    ),
+                )
+            })
     };
     let (m, t, c) = (col("medicament")?, col("type")?, col("truth_codes")?);
     let mut truth = Truth::new();
@@ -169,9 +174,17 @@ pub fn evaluate(store: &Store, truth: &Truth) -> Result<String> {
         }
     }
     let mut out = String::new();
-    let _ = writeln!(out, "Evaluation against the truth ({} labelled names)", truth.len());
+    let _ = writeln!(
+        out,
+        "Evaluation against the truth ({} labelled names)",
+        truth.len()
+    );
     for (level, s) in &levels {
-        let _ = writeln!(out, "\n{level}: {} names, {} observations", s.all.names, s.all.obs);
+        let _ = writeln!(
+            out,
+            "\n{level}: {} names, {} observations",
+            s.all.names, s.all.obs
+        );
         let _ = writeln!(
             out,
             "  auto:      {} of names, {} of observations; precision {} (names), {} (observations)",
@@ -193,13 +206,19 @@ pub fn evaluate(store: &Store, truth: &Truth) -> Result<String> {
         let _ = writeln!(
             out,
             "  unmatched: {} names ({} obs), of which {} names ({} obs) had a substance to find",
-            s.unmatched.names, s.unmatched.obs, s.unmatched_linkable.names, s.unmatched_linkable.obs
+            s.unmatched.names,
+            s.unmatched.obs,
+            s.unmatched_linkable.names,
+            s.unmatched_linkable.obs
         );
         if s.unlabelled.names > 0 {
             let _ = writeln!(out, "  not in the truth: {} names", s.unlabelled.names);
         }
     }
-    let _ = writeln!(out, "\nAuto by score band (names, precision in names / observations):");
+    let _ = writeln!(
+        out,
+        "\nAuto by score band (names, precision in names / observations):"
+    );
     for (band, (all, right)) in bands.iter().rev() {
         let _ = writeln!(
             out,
@@ -231,7 +250,8 @@ pub fn calibrate_workspace(
         .collect();
     if names.is_empty() {
         return Err(Error::Usage(
-            "no name of the workspace is in the truth file: import the extract the truth describes".into(),
+            "no name of the workspace is in the truth file: import the extract the truth describes"
+                .into(),
         ));
     }
     progress.start_phase("rank labelled names", names.len() as u64);

@@ -40,14 +40,14 @@ pub const PREFIX_WEIGHT: f64 = 0.9;
 pub const FIRST_WORD_WEIGHT: f64 = 0.3;
 
 /// Entries kept from the trigram count before re-ranking by OSA.
-const TRIGRAM_CANDIDATES: usize = 256;
+const TRIGRAM_CANDIDATES: usize = 128;
 
 /// Entries kept from the first-word key before re-ranking by OSA.
 const WORD_CANDIDATES: usize = 256;
 
 /// Postings visited per query before the remaining (most common) trigrams
 /// are skipped; the rarest few trigrams are always visited.
-const POSTING_BUDGET: usize = 40_000;
+const POSTING_BUDGET: usize = 20_000;
 
 /// Trigrams always visited, whatever the budget.
 const MIN_TRIGRAMS: usize = 3;
@@ -730,14 +730,25 @@ mod tests {
         );
     }
 
-    /// Deterministic typo: swap two letters of the first word and drop the
-    /// last character of the name's second half.
+    /// Deterministic typos: two letters of the first word swapped, one of
+    /// its letters (the first one included) replaced when it is long, a
+    /// letter of the rest replaced, and the last but one character dropped
+    /// from one long name in three.
     fn mistype(name: &str, seed: usize) -> String {
         let mut chars: Vec<char> = name.chars().collect();
         let first_len = chars.iter().take_while(|c| **c != ' ').count();
         if first_len > 3 {
             let i = 1 + seed % (first_len - 2);
             chars.swap(i, i + 1);
+        }
+        if first_len >= 8 {
+            chars[(seed / 7) % first_len] = 'Q';
+        }
+        if chars.len() > first_len + 2 {
+            let k = first_len + 1 + seed % (chars.len() - first_len - 1);
+            if chars[k] != ' ' {
+                chars[k] = 'X';
+            }
         }
         if chars.len() > 20 && seed.is_multiple_of(3) {
             chars.remove(chars.len() - 2);
@@ -747,7 +758,7 @@ mod tests {
 
     /// Times queries over about 30,000 distinct real names (two BDPM
     /// snapshots, the BDPM substances, DataMed's product and spécialité
-    /// names), doubled to about 80,000 entries by a copy of each name with
+    /// names), doubled to about 60,000 entries by a copy of each name with
     /// a suffix, to stay above the 60,000 names of the real referential. Run once
     /// in release: `cargo test --release --lib matching::index -- --ignored
     /// --nocapture`.
@@ -807,6 +818,9 @@ mod tests {
             let hits = index.search(q, 5);
             if hits.iter().any(|h| names[h.id as usize] == names[i]) {
                 found += 1;
+            } else if std::env::var_os("SHOW_MISSES").is_some() {
+                let top: Vec<&str> = hits.iter().map(|h| names[h.id as usize].as_str()).collect();
+                println!("MISS {q:?} (was {:?}): {top:?}", names[i]);
             }
         }
         let searched = started.elapsed();
@@ -818,6 +832,33 @@ mod tests {
             queries.len(),
             searched.as_secs_f64() * 1e6 / queries.len() as f64,
             100.0 * found as f64 / queries.len() as f64
+        );
+        // Short queries, as reporters type them: the first three words,
+        // mistyped; found when a hit starts with the original three words.
+        let short: Vec<(String, String)> = names
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| i % 37 == 0 && n.split(' ').count() > 3)
+            .map(|(i, n)| {
+                let head = n.split(' ').take(3).collect::<Vec<_>>().join(" ");
+                (mistype(&head, i), head)
+            })
+            .collect();
+        let started = Instant::now();
+        let found_short = short
+            .iter()
+            .filter(|(q, head)| {
+                index.search(q, 5).iter().any(|h| {
+                    let name = &names[h.id as usize];
+                    name == head || name.starts_with(&format!("{head} "))
+                })
+            })
+            .count();
+        println!(
+            "{} short mistyped queries, {:.1} µs per query, a name starting with the original words in top 5 for {:.1} %",
+            short.len(),
+            started.elapsed().as_secs_f64() * 1e6 / short.len() as f64,
+            100.0 * found_short as f64 / short.len() as f64
         );
         // Where the time goes, phase by phase.
         let per_query = |d: std::time::Duration| d.as_secs_f64() * 1e6 / queries.len() as f64;

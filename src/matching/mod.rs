@@ -10,13 +10,13 @@
 //! product, substance) and the decision thresholds build on these modules
 //! and live beside them.
 
-pub mod features;
-pub mod index;
-pub mod osa;
 pub mod cascade;
 pub mod decide;
 pub mod engine;
 pub mod evaluate;
+pub mod features;
+pub mod index;
+pub mod osa;
 pub mod referential;
 #[cfg(test)]
 mod tests;

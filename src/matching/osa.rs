@@ -320,7 +320,12 @@ impl OsaMatcher {
                 hp_carry = hp >> 63;
                 let hn_shifted = (hn << 1) | hn_carry;
                 hn_carry = hn >> 63;
-                *block = [hn_shifted | !(d0_new | hp_shifted), hp_shifted & d0_new, d0_new, pm];
+                *block = [
+                    hn_shifted | !(d0_new | hp_shifted),
+                    hp_shifted & d0_new,
+                    d0_new,
+                    pm,
+                ];
                 d0_below_old = d0;
                 pm_below = pm;
                 (last_hp, last_hn) = (hp, hn);

@@ -134,7 +134,11 @@ impl Referential {
         }
         // Substances: one target per code, reached by every name variant.
         let mut substance_target: HashMap<String, u32> = HashMap::new();
-        let mut codes: BTreeSet<&str> = rows.substance_names.iter().map(|s| s.code.as_str()).collect();
+        let mut codes: BTreeSet<&str> = rows
+            .substance_names
+            .iter()
+            .map(|s| s.code.as_str())
+            .collect();
         codes.extend(rows.canonical_names.iter().map(|s| s.code.as_str()));
         for code in codes {
             let name = r
@@ -200,7 +204,10 @@ impl Referential {
         }
         let id = self.entries.len() as u32;
         if let Some(w) = first_word(&norm) {
-            self.by_first_word.entry(w.to_string()).or_default().push(id);
+            self.by_first_word
+                .entry(w.to_string())
+                .or_default()
+                .push(id);
         }
         self.by_norm.entry(norm.clone()).or_default().push(id);
         self.entries.push(NameEntry {
@@ -226,7 +233,12 @@ impl Referential {
     pub fn set_names(&self, set: SetId) -> Vec<String> {
         self.set_codes(set)
             .iter()
-            .map(|c| self.substance_names.get(c).cloned().unwrap_or_else(|| c.clone()))
+            .map(|c| {
+                self.substance_names
+                    .get(c)
+                    .cloned()
+                    .unwrap_or_else(|| c.clone())
+            })
             .collect()
     }
 }

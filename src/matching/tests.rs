@@ -32,24 +32,99 @@ fn subst(code: &str, name: &str) -> RefSubstanceName {
 fn referential() -> Referential {
     let rows = ReferentialRows {
         specialites: vec![
-            spec("64661854", "VU1", "P1", "ADRIBLASTINE 50 mg/25 ml, solution injectable pour perfusion en flacon", &["03236"]),
-            spec("64367525", "VU2", "P1", "ADRIBLASTINE 50 mg, poudre pour solution injectable en flacon", &["03236"]),
-            spec("60000001", "VU3", "P2", "CEFUROXIME ZENTIVA 500 mg, comprimé pelliculé", &["79600"]),
-            spec("60000002", "VU4", "P3", "DOLIPRANE 1000 mg, comprimé", &["02202"]),
-            spec("60000003", "VU5", "P3", "DOLIPRANE 500 mg, gélule", &["02202"]),
-            spec("60000004", "VU6", "P4", "AMOXICILLINE BIOGARAN 500 mg, gélule", &["00872"]),
-            spec("60000005", "VU7", "P5", "AMOXICILLINE/ACIDE CLAVULANIQUE BIOGARAN 500 mg/62,5 mg, comprimé", &["00872", "29442"]),
-            spec("60000006", "VU8", "P6", "DOLIPRANE CODEINE 400 mg/20 mg, comprimé", &["02202", "74765"]),
-            spec("60000007", "VU9", "P7", "ADVIL 200 mg, comprimé enrobé", &["01234"]),
+            spec(
+                "64661854",
+                "VU1",
+                "P1",
+                "ADRIBLASTINE 50 mg/25 ml, solution injectable pour perfusion en flacon",
+                &["03236"],
+            ),
+            spec(
+                "64367525",
+                "VU2",
+                "P1",
+                "ADRIBLASTINE 50 mg, poudre pour solution injectable en flacon",
+                &["03236"],
+            ),
+            spec(
+                "60000001",
+                "VU3",
+                "P2",
+                "CEFUROXIME ZENTIVA 500 mg, comprimé pelliculé",
+                &["79600"],
+            ),
+            spec(
+                "60000002",
+                "VU4",
+                "P3",
+                "DOLIPRANE 1000 mg, comprimé",
+                &["02202"],
+            ),
+            spec(
+                "60000003",
+                "VU5",
+                "P3",
+                "DOLIPRANE 500 mg, gélule",
+                &["02202"],
+            ),
+            spec(
+                "60000004",
+                "VU6",
+                "P4",
+                "AMOXICILLINE BIOGARAN 500 mg, gélule",
+                &["00872"],
+            ),
+            spec(
+                "60000005",
+                "VU7",
+                "P5",
+                "AMOXICILLINE/ACIDE CLAVULANIQUE BIOGARAN 500 mg/62,5 mg, comprimé",
+                &["00872", "29442"],
+            ),
+            spec(
+                "60000006",
+                "VU8",
+                "P6",
+                "DOLIPRANE CODEINE 400 mg/20 mg, comprimé",
+                &["02202", "74765"],
+            ),
+            spec(
+                "60000007",
+                "VU9",
+                "P7",
+                "ADVIL 200 mg, comprimé enrobé",
+                &["01234"],
+            ),
         ],
         produits: vec![
-            RefProduit { code: "P1".into(), name: "ADRIBLASTINE".into() },
-            RefProduit { code: "P2".into(), name: "CEFUROXIME ZENTIVA".into() },
-            RefProduit { code: "P3".into(), name: "DOLIPRANE".into() },
-            RefProduit { code: "P4".into(), name: "AMOXICILLINE BIOGARAN".into() },
-            RefProduit { code: "P5".into(), name: "AMOXICILLINE/ACIDE CLAVULANIQUE BIOGARAN".into() },
-            RefProduit { code: "P6".into(), name: "DOLIPRANE CODEINE".into() },
-            RefProduit { code: "P7".into(), name: "ADVIL".into() },
+            RefProduit {
+                code: "P1".into(),
+                name: "ADRIBLASTINE".into(),
+            },
+            RefProduit {
+                code: "P2".into(),
+                name: "CEFUROXIME ZENTIVA".into(),
+            },
+            RefProduit {
+                code: "P3".into(),
+                name: "DOLIPRANE".into(),
+            },
+            RefProduit {
+                code: "P4".into(),
+                name: "AMOXICILLINE BIOGARAN".into(),
+            },
+            RefProduit {
+                code: "P5".into(),
+                name: "AMOXICILLINE/ACIDE CLAVULANIQUE BIOGARAN".into(),
+            },
+            RefProduit {
+                code: "P6".into(),
+                name: "DOLIPRANE CODEINE".into(),
+            },
+            RefProduit {
+                code: "P7".into(),
+                name: "ADVIL".into(),
+            },
         ],
         former_specialites: vec![RefFormerName {
             old_name: "NUROFEN ADVIL 200 MG COMPRIME ENROBE".into(),
@@ -97,7 +172,11 @@ fn name(raw: &str, level: Level) -> DrugName {
 
 #[test]
 fn acetaminophene_is_a_variant_of_paracetamol() {
-    let m = match_name(&referential(), &name("ACETAMINOPHENE", Level::Substance), &CALIBRATED);
+    let m = match_name(
+        &referential(),
+        &name("ACETAMINOPHENE", Level::Substance),
+        &CALIBRATED,
+    );
     assert_eq!(m.status, MatchStatus::Auto);
     assert_eq!(m.method, rule::EXACT);
     assert_eq!(m.substance_codes, vec!["02202"]);
@@ -117,21 +196,33 @@ fn adriblastine_is_certain_through_its_substance() {
     let r = referential();
     let m = match_name(
         &r,
-        &name("ADRIBLASTINE 50 mg, poudre pour solution pour perfusion", Level::Specialite),
+        &name(
+            "ADRIBLASTINE 50 mg, poudre pour solution pour perfusion",
+            Level::Specialite,
+        ),
         &CALIBRATED,
     );
     assert_eq!(m.status, MatchStatus::Auto, "{m:?}");
     assert_eq!(m.method, rule::SAME_SUBSTANCES);
     assert_eq!(m.substance_codes, vec!["03236"]);
     // Both spécialités are candidates, the closer one first.
-    let codes: Vec<&str> = m.candidates.iter().take(2).map(|c| c.target_code.as_str()).collect();
+    let codes: Vec<&str> = m
+        .candidates
+        .iter()
+        .take(2)
+        .map(|c| c.target_code.as_str())
+        .collect();
     assert_eq!(codes, vec!["64367525", "64661854"]);
     assert!(m.candidates[0].explanation.contains(rule::TEXT_ANALYSIS));
 }
 
 #[test]
 fn typo_in_the_first_word_still_finds_the_specialite() {
-    let m = match_name(&referential(), &name("DOLIPRANNE 1000MG CPR", Level::Specialite), &CALIBRATED);
+    let m = match_name(
+        &referential(),
+        &name("DOLIPRANNE 1000MG CPR", Level::Specialite),
+        &CALIBRATED,
+    );
     assert_eq!(m.candidates[0].target_code, "60000002", "{m:?}");
     assert_eq!(m.substance_codes, vec!["02202"]);
     assert_ne!(m.status, MatchStatus::Unmatched);
@@ -139,17 +230,35 @@ fn typo_in_the_first_word_still_finds_the_specialite() {
 
 #[test]
 fn amoxicilline_typo_ranks_the_right_generic_first() {
-    let m = match_name(&referential(), &name("AMOXICILINE BIOGARAN 500", Level::Specialite), &CALIBRATED);
+    let m = match_name(
+        &referential(),
+        &name("AMOXICILINE BIOGARAN 500", Level::Specialite),
+        &CALIBRATED,
+    );
     assert_eq!(m.candidates[0].substance_codes, vec!["00872"], "{m:?}");
 }
 
 #[test]
 fn exact_and_former_specialite_names() {
     let r = referential();
-    let m = match_name(&r, &name("Doliprane 1000 mg, comprimé", Level::Specialite), &CALIBRATED);
-    assert_eq!((m.status, m.method.as_str()), (MatchStatus::Auto, rule::EXACT));
-    let m = match_name(&r, &name("NUROFEN ADVIL 200 MG COMPRIME ENROBE", Level::Specialite), &CALIBRATED);
-    assert_eq!((m.status, m.method.as_str()), (MatchStatus::Auto, rule::FORMER));
+    let m = match_name(
+        &r,
+        &name("Doliprane 1000 mg, comprimé", Level::Specialite),
+        &CALIBRATED,
+    );
+    assert_eq!(
+        (m.status, m.method.as_str()),
+        (MatchStatus::Auto, rule::EXACT)
+    );
+    let m = match_name(
+        &r,
+        &name("NUROFEN ADVIL 200 MG COMPRIME ENROBE", Level::Specialite),
+        &CALIBRATED,
+    );
+    assert_eq!(
+        (m.status, m.method.as_str()),
+        (MatchStatus::Auto, rule::FORMER)
+    );
     assert_eq!(m.substance_codes, vec!["01234"]);
 }
 
@@ -157,10 +266,17 @@ fn exact_and_former_specialite_names() {
 fn produit_names_reach_the_product_and_all_its_substances() {
     let r = referential();
     let m = match_name(&r, &name("DOLIPRANE", Level::Produit), &CALIBRATED);
-    assert_eq!((m.status, m.method.as_str()), (MatchStatus::Auto, rule::EXACT));
+    assert_eq!(
+        (m.status, m.method.as_str()),
+        (MatchStatus::Auto, rule::EXACT)
+    );
     assert_eq!(m.substance_codes, vec!["02202"]);
     // A spécialité typed at produit level stands for its product.
-    let m = match_name(&r, &name("DOLIPRANE CODEINE 400 mg/20 mg, comprimé", Level::Produit), &CALIBRATED);
+    let m = match_name(
+        &r,
+        &name("DOLIPRANE CODEINE 400 mg/20 mg, comprimé", Level::Produit),
+        &CALIBRATED,
+    );
     assert_eq!(m.substance_codes, vec!["02202", "74765"]);
     assert_eq!(m.candidates[0].target_name, "DOLIPRANE CODEINE");
 }
@@ -168,7 +284,11 @@ fn produit_names_reach_the_product_and_all_its_substances() {
 #[test]
 fn substance_names_rewritten() {
     let r = referential();
-    let m = match_name(&r, &name("CHLORHYDRATE DE DOXORUBICINE", Level::Substance), &CALIBRATED);
+    let m = match_name(
+        &r,
+        &name("CHLORHYDRATE DE DOXORUBICINE", Level::Substance),
+        &CALIBRATED,
+    );
     assert_eq!(m.status, MatchStatus::Auto, "{m:?}");
     assert_eq!(m.substance_codes, vec!["03236"]);
     let m = match_name(&r, &name("IBUPROFENE", Level::Specialite), &CALIBRATED);
@@ -179,7 +299,13 @@ fn substance_names_rewritten() {
 #[test]
 fn unspecific_entries_are_never_auto() {
     let r = referential();
-    for raw in ["TRAITEMENT HABITUEL", "INCONNU", "VACCIN", "ANTIBIOTIQUE", "antibiotique"] {
+    for raw in [
+        "TRAITEMENT HABITUEL",
+        "INCONNU",
+        "VACCIN",
+        "ANTIBIOTIQUE",
+        "antibiotique",
+    ] {
         for level in Level::ALL {
             let m = match_name(&r, &name(raw, level), &CALIBRATED);
             assert_ne!(m.status, MatchStatus::Auto, "{raw} {level:?}");
@@ -190,7 +316,11 @@ fn unspecific_entries_are_never_auto() {
 
 #[test]
 fn every_candidate_explains_itself() {
-    let m = match_name(&referential(), &name("DOLIPRANNE 1000MG CPR", Level::Specialite), &CALIBRATED);
+    let m = match_name(
+        &referential(),
+        &name("DOLIPRANNE 1000MG CPR", Level::Specialite),
+        &CALIBRATED,
+    );
     for c in &m.candidates {
         assert!(c.explanation.contains("similarity"), "{}", c.explanation);
         assert!(c.explanation.contains("dose"), "{}", c.explanation);

@@ -98,6 +98,7 @@ fn import_names(store: &mut Store, sha: &str, names: &[(&str, Level, usize)]) {
                 ],
             )
             .unwrap();
+            w.count_observation(id);
             line += 1;
         }
     }

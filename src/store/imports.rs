@@ -330,6 +330,7 @@ impl Store {
             name_ids: None,
             key: String::new(),
             name_counts: HashMap::new(),
+            deferred_indexes: Vec::new(),
         })
     }
 
@@ -410,6 +411,8 @@ pub struct ImportWriter<'c> {
     /// Observations per drug name brought by this file (duplicates left
     /// out), added to the names' counts on commit.
     name_counts: HashMap<i64, i64>,
+    /// Indexes dropped for a bulk load, rebuilt before commit.
+    deferred_indexes: Vec<String>,
 }
 
 impl ImportWriter<'_> {
@@ -443,7 +446,11 @@ impl ImportWriter<'_> {
     pub fn insert_case(&mut self, line: u64, values: Vec<Value>) -> Result<Option<String>> {
         let case_id = match values.first() {
             Some(Value::Int(id)) => *id,
-            _ => return Err(Error::Usage("insert_case: the first value must be the case id".into())),
+            _ => {
+                return Err(Error::Usage(
+                    "insert_case: the first value must be the case id".into(),
+                ));
+            }
         };
         match self.insert(line, values) {
             Ok(()) => Ok(None),
@@ -517,7 +524,11 @@ impl ImportWriter<'_> {
             }
             self.key.push_str(part);
         }
-        if let Some(id) = self.case_ids.as_ref().and_then(|m| m.get(self.key.as_str())) {
+        if let Some(id) = self
+            .case_ids
+            .as_ref()
+            .and_then(|m| m.get(self.key.as_str()))
+        {
             return Ok(*id);
         }
         self.tx
@@ -554,7 +565,11 @@ impl ImportWriter<'_> {
         self.key.push_str(level.as_str());
         self.key.push('\u{1f}');
         self.key.push_str(name);
-        if let Some(id) = self.name_ids.as_ref().and_then(|m| m.get(self.key.as_str())) {
+        if let Some(id) = self
+            .name_ids
+            .as_ref()
+            .and_then(|m| m.get(self.key.as_str()))
+        {
             return Ok(*id);
         }
         let normalized = normalize(name);
@@ -569,6 +584,29 @@ impl ImportWriter<'_> {
         Ok(id)
     }
 
+    /// For a large file: drops the indexes of the kind's table now and
+    /// rebuilds them before commit — one sort instead of a million random
+    /// B-tree insertions. Inside the transaction, so a failed import leaves
+    /// them as they were.
+    pub fn defer_indexes(&mut self) -> Result<()> {
+        let (table, _) = table_columns(self.kind);
+        let indexes: Vec<(String, String)> = self
+            .tx
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL")
+            .and_then(|mut s| {
+                s.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .and_then(|rows| rows.collect())
+            })
+            .map_err(|e| self.err(e))?;
+        for (name, sql) in indexes {
+            self.tx
+                .execute_batch(&format!("DROP INDEX \"{name}\""))
+                .map_err(|e| self.err(e))?;
+            self.deferred_indexes.push(sql);
+        }
+        Ok(())
+    }
+
     /// Counts one observation of a drug name (not an ORDEI duplicate).
     pub fn count_observation(&mut self, name_id: i64) {
         *self.name_counts.entry(name_id).or_default() += 1;
@@ -576,13 +614,18 @@ impl ImportWriter<'_> {
 
     /// Records the counts and commits the whole file.
     pub fn finish(self, counts: RowCounts) -> Result<i64> {
+        for sql in &self.deferred_indexes {
+            self.tx.execute_batch(sql).map_err(|e| self.err(e))?;
+        }
         if self.kind == Kind::BnpvDrugs {
             // Within a file the only repeats of a (case, name) pair are
             // ORDEI's duplicates, left out: a name's observations are its
             // cases too. Names of several files add up.
             let mut stmt = self
                 .tx
-                .prepare("UPDATE drug_name SET n_obs = n_obs + ?2, n_cases = n_cases + ?2 WHERE id = ?1")
+                .prepare(
+                    "UPDATE drug_name SET n_obs = n_obs + ?2, n_cases = n_cases + ?2 WHERE id = ?1",
+                )
                 .map_err(|e| self.err(e))?;
             for (id, n) in &self.name_counts {
                 stmt.execute(params![id, n]).map_err(|e| self.err(e))?;
