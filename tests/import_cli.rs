@@ -1,6 +1,9 @@
 //! Runs the real `datamed import` and `datamed status` on the real BDPM, on
 //! foreign-made workbooks and on the bad-input corpus.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

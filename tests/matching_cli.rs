@@ -2,6 +2,9 @@
 //! against the generated truth, look up the acceptance names, export the
 //! transcoding and candidate tables.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

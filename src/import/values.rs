@@ -65,7 +65,7 @@ pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
 
 /// Parses a decimal number written with a comma or a point.
 pub fn parse_decimal(raw: &str) -> Option<f64> {
-    let s = raw.trim().replace('\u{a0}', "").replace(' ', "");
+    let s = raw.trim().replace(['\u{a0}', ' '], "");
     if s.is_empty() {
         return None;
     }

@@ -241,7 +241,7 @@ fn produit_rules(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> bool {
 /// aside, sorted: two names with the same words are the same name reordered.
 fn word_multiset(norm: &str) -> Vec<String> {
     let mut words: Vec<String> = norm
-        .split(|c: char| c == ' ' || c == '(' || c == ')')
+        .split([' ', '(', ')'])
         .filter(|w| !w.is_empty() && !matches!(*w, "DE" | "D" | "DU"))
         .map(str::to_string)
         .collect();

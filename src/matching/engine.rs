@@ -263,11 +263,14 @@ pub fn rank_all(r: &Referential, names: &[DrugName], progress: &Progress) -> Res
     Ok(all)
 }
 
+/// (status, method, level) of a summary line.
+pub type TallyKey = (MatchStatus, String, String);
+
 /// Summary of a matching run.
 #[derive(Debug, Clone, Default)]
 pub struct MatchSummary {
     /// (status, method, level) → (names, observations).
-    pub by_status_method_level: Vec<((MatchStatus, String, String), (i64, i64))>,
+    pub by_status_method_level: Vec<(TallyKey, (i64, i64))>,
     /// Names matched.
     pub names: i64,
     /// Observations covered.

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: run the real `datamed` binary,
 //! locate the sample data and the shared real data.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
