@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::error::Result;
 use crate::jobs::Progress;
-use crate::matching::cascade::{Proposal, propose, rule};
+use crate::matching::cascade::{propose, rule};
 use crate::matching::decide::{
     CALIBRATED, Ranked, SETTING_AUTO, SETTING_REVIEW, Thresholds, decide,
 };
@@ -91,120 +91,209 @@ impl Query {
     }
 }
 
+/// A candidate being ranked, before its explanation is written.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    entry: u32,
+    target: u32,
+    method: &'static str,
+    score: f64,
+    similarity: f64,
+    lifted: bool,
+}
+
+/// Index score below which a one-word name is also compared with every
+/// first word of the referential: short brand names mistyped twice share
+/// too few trigrams to be found otherwise ("xzanac", "CILXO").
+const FIRST_WORD_SCAN_BELOW: f64 = 0.85;
+
+/// First words kept from that scan.
+const FIRST_WORD_SCAN_KEEP: usize = 8;
+
+/// Entries kept per first word found by that scan.
+const ENTRIES_PER_FIRST_WORD: usize = 6;
+
 /// Ranks the candidates of one name.
 pub fn rank(r: &Referential, name: &DrugName) -> Ranked {
     let norm = name.normalized.as_str();
     let unspecific = norm.is_empty() || is_unspecific(norm);
     let proposals = propose(r, &name.name, norm, name.level);
     let exact = proposals.iter().any(|p| p.exact);
+    let query = Query::new(norm);
+    // A name typed at produit level designates a product: a spécialité
+    // found for it stands for its product (ORDEI reaches a product's
+    // substances through all of its spécialités).
+    let lift = name.level == Level::Produit;
+    // Best candidate per target.
+    let mut best: HashMap<u32, Scored> = HashMap::new();
+    let score_entry =
+        |entry_id: u32, method: &'static str, exact: bool, pair: Option<(f64, f64)>| {
+            let entry = &r.entries[entry_id as usize];
+            let mut target = entry.target;
+            let mut lifted = false;
+            if lift && let Some(parent) = r.targets[target as usize].parent {
+                target = parent;
+                lifted = true;
+            }
+            let (pair_score, similarity) = pair.unwrap_or_else(|| {
+                let p = query.score(&entry.norm);
+                (p.score, p.similarity)
+            });
+            let score = if exact {
+                1.0
+            } else {
+                let agreement = compare(&query.features, &r.features[entry_id as usize]);
+                (pair_score + FEATURE_WEIGHT * f64::from(agreement.score())).clamp(0.0, 0.999)
+            };
+            Scored {
+                entry: entry_id,
+                target,
+                method,
+                score,
+                similarity,
+                lifted,
+            }
+        };
+    let keep = |best: &mut HashMap<u32, Scored>, scored: Scored| {
+        best.entry(scored.target)
+            .and_modify(|b| {
+                if scored.score > b.score {
+                    *b = scored;
+                }
+            })
+            .or_insert(scored);
+    };
     let structural_entries: Vec<u32> = proposals
         .iter()
         .filter(|p| p.method == rule::TEXT_ANALYSIS)
         .map(|p| p.entry)
         .collect();
-    let query = Query::new(norm);
-    // Best candidate per target.
-    let mut best: HashMap<u32, Candidate> = HashMap::new();
-    // A name typed at produit level designates a product: a spécialité
-    // found for it stands for its product (ORDEI reaches a product's
-    // substances through all of its spécialités).
-    let lift = name.level == Level::Produit;
-    let mut consider = |p: Proposal| {
-        let entry = &r.entries[p.entry as usize];
-        let mut target_id = entry.target;
-        let mut lifted_from = None;
-        if lift && let Some(parent) = r.targets[target_id as usize].parent {
-            lifted_from = Some(&r.targets[target_id as usize].name);
-            target_id = parent;
-        }
-        let target = &r.targets[target_id as usize];
-        let pair = query.score(&entry.norm);
-        let agreement = compare(&query.features, &Features::from_normalized(&entry.norm));
-        let score = if p.exact {
-            1.0
-        } else {
-            (pair.score + FEATURE_WEIGHT * f64::from(agreement.score())).clamp(0.0, 0.999)
-        };
-        let via = match entry.via {
-            Via::Name => String::new(),
-            Via::FormerName => format!(
-                "; former name \"{}\"{} of {}",
-                entry.raw,
-                entry
-                    .created
-                    .as_deref()
-                    .map(|d| format!(" (recorded {d})"))
-                    .unwrap_or_default(),
-                target.name
-            ),
-            Via::Variant => format!("; variant \"{}\" of {}", entry.raw, target.name),
-        };
-        let lifted = lifted_from
-            .map(|n| format!("; produit of the spécialité {n}"))
-            .unwrap_or_default();
-        let explanation = format!(
-            "{}{via}{lifted}; similarity {:.2}; {}",
-            p.method,
-            pair.similarity,
-            agreement.describe()
-        );
-        let candidate = Candidate {
-            rank: 0,
-            score,
-            method: p.method.to_string(),
-            target_level: target.level,
-            target_code: target.code.clone(),
-            target_name: target.name.clone(),
-            substance_codes: r.set_codes(target.set).to_vec(),
-            similarity: pair.similarity,
-            explanation,
-        };
-        let slot = best.entry(target_id);
-        match slot {
-            std::collections::hash_map::Entry::Occupied(mut o) => {
-                if candidate.score > o.get().score {
-                    o.insert(candidate);
-                }
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(candidate);
-            }
-        }
-    };
-    for p in proposals {
-        consider(p);
+    for p in &proposals {
+        keep(&mut best, score_entry(p.entry, p.method, p.exact, None));
     }
     if !norm.is_empty() {
         for hit in r.index.search(norm, INDEX_HITS) {
-            consider(Proposal {
-                entry: hit.id,
-                method: rule::SIMILARITY,
-                exact: false,
-            });
+            keep(
+                &mut best,
+                score_entry(
+                    hit.id,
+                    rule::SIMILARITY,
+                    false,
+                    Some((hit.score, hit.similarity)),
+                ),
+            );
+        }
+        let best_score = best.values().map(|c| c.score).fold(0.0, f64::max);
+        if best_score < FIRST_WORD_SCAN_BELOW && !norm.contains(' ') {
+            for e in first_word_scan(r, &query) {
+                keep(&mut best, score_entry(e, rule::SIMILARITY, false, None));
+            }
         }
     }
     let structural: Vec<(Vec<String>, f64)> = structural_entries
         .iter()
         .filter_map(|&e| best.get(&r.entries[e as usize].target))
-        .map(|c| (c.substance_codes.clone(), c.score))
+        .map(|c| {
+            (
+                r.set_codes(r.targets[c.target as usize].set).to_vec(),
+                c.score,
+            )
+        })
         .collect();
-    let mut candidates: Vec<Candidate> = best.into_values().collect();
-    candidates.sort_by(|a, b| {
+    let mut kept: Vec<Scored> = best.into_values().collect();
+    kept.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| b.similarity.total_cmp(&a.similarity))
-            .then_with(|| a.target_level.cmp(&b.target_level))
-            .then_with(|| a.target_code.cmp(&b.target_code))
+            .then_with(|| {
+                r.targets[a.target as usize]
+                    .level
+                    .cmp(&r.targets[b.target as usize].level)
+            })
+            .then_with(|| {
+                r.targets[a.target as usize]
+                    .code
+                    .cmp(&r.targets[b.target as usize].code)
+            })
     });
-    candidates.truncate(CANDIDATES_KEPT);
-    for (i, c) in candidates.iter_mut().enumerate() {
-        c.rank = i as u32 + 1;
-    }
+    kept.truncate(CANDIDATES_KEPT);
+    let candidates = kept
+        .iter()
+        .enumerate()
+        .map(|(i, s)| explain(r, &query, s, i as u32 + 1))
+        .collect();
     Ranked {
         candidates,
         exact,
         unspecific,
         structural,
+    }
+}
+
+/// Entries whose first word is among the closest to a one-word query, by an
+/// OSA scan of every distinct first word.
+fn first_word_scan(r: &Referential, query: &Query) -> Vec<u32> {
+    let mut words: Vec<(f64, &String)> = r
+        .by_first_word
+        .keys()
+        .map(|w| (query.matcher.similarity(w), w))
+        .filter(|(s, _)| *s >= 0.4)
+        .collect();
+    words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    words
+        .iter()
+        .take(FIRST_WORD_SCAN_KEEP)
+        .flat_map(|(_, w)| {
+            let mut entries: Vec<u32> = r.by_first_word.get(*w).cloned().unwrap_or_default();
+            entries.sort_by_key(|&e| r.entries[e as usize].norm.len());
+            entries.truncate(ENTRIES_PER_FIRST_WORD);
+            entries
+        })
+        .collect()
+}
+
+/// The candidate as shown and stored, with its explanation.
+fn explain(r: &Referential, query: &Query, s: &Scored, rank: u32) -> Candidate {
+    let entry = &r.entries[s.entry as usize];
+    let target = &r.targets[s.target as usize];
+    let agreement = compare(&query.features, &r.features[s.entry as usize]);
+    let via = match entry.via {
+        Via::Name => String::new(),
+        Via::FormerName => format!(
+            "; former name \"{}\"{} of {}",
+            entry.raw,
+            entry
+                .created
+                .as_deref()
+                .map(|d| format!(" (recorded {d})"))
+                .unwrap_or_default(),
+            target.name
+        ),
+        Via::Variant => format!("; variant \"{}\" of {}", entry.raw, target.name),
+    };
+    let lifted = if s.lifted {
+        format!(
+            "; produit of the spécialité {}",
+            r.targets[entry.target as usize].name
+        )
+    } else {
+        String::new()
+    };
+    Candidate {
+        rank,
+        score: s.score,
+        method: s.method.to_string(),
+        target_level: target.level,
+        target_code: target.code.clone(),
+        target_name: target.name.clone(),
+        substance_codes: r.set_codes(target.set).to_vec(),
+        similarity: s.similarity,
+        explanation: format!(
+            "{}{via}{lifted}; similarity {:.2}; {}",
+            s.method,
+            s.similarity,
+            agreement.describe()
+        ),
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::matching::features::Features;
 use crate::matching::index::NameIndex;
 use crate::model::linking::{ReferentialRows, TargetLevel};
 use crate::normalize::{first_word, normalize_name};
@@ -74,6 +75,8 @@ pub struct Referential {
     pub index: NameIndex,
     /// Canonical substance names by code.
     pub substance_names: HashMap<String, String>,
+    /// Drug-aware features of each entry's name, read once.
+    pub features: Vec<Features>,
 }
 
 impl Referential {
@@ -163,6 +166,11 @@ impl Referential {
             .map(|(i, e)| (i as u32, e.norm.as_str()))
             .collect();
         r.index = NameIndex::build(&names);
+        r.features = r
+            .entries
+            .iter()
+            .map(|e| Features::from_normalized(&e.norm))
+            .collect();
         r
     }
 
