@@ -103,6 +103,29 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+    /// Show the ORDEI indicators of a substance (or the substance list, or
+    /// the global page) as the portal would publish them.
+    Indicators {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Substance code (e.g. 02202); without it, the substances with
+        /// their cases.
+        #[arg(long, conflicts_with = "global")]
+        substance: Option<String>,
+        /// The whole base (the portal's global page).
+        #[arg(long)]
+        global: bool,
+        /// First year (default: the first year of the cases).
+        #[arg(long)]
+        from: Option<i64>,
+        /// Last year (default: the last year of the cases).
+        #[arg(long)]
+        to: Option<i64>,
+        /// Show the true counts beside the published ones (internal view).
+        #[arg(long)]
+        unmasked: bool,
+    },
     /// Measure matching against a labelled truth file.
     Evaluate {
         /// The workspace file.
@@ -188,6 +211,26 @@ pub enum ExportCommand {
         /// The CSV file to write.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// The portal datasets (CSV and JSON) and their manifest, into a
+    /// directory replaced whole.
+    Portal {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// The directory to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Export even while more observations than the workspace allows
+        /// are pending review.
+        #[arg(long)]
+        allow_pending: bool,
+        /// First year (default: the first year of the cases).
+        #[arg(long)]
+        from: Option<i64>,
+        /// Last year (default: the last year of the cases).
+        #[arg(long)]
+        to: Option<i64>,
     },
 }
 
@@ -569,7 +612,49 @@ fn execute(command: Command) -> Result<()> {
                 outln!("{}: {} candidates", out.display(), thousands(n as i64));
                 Ok(())
             }
+            ExportCommand::Portal {
+                workspace,
+                out,
+                allow_pending,
+                from,
+                to,
+            } => {
+                let store = open_existing(&workspace)?;
+                let options = crate::export::portal::PortalOptions {
+                    allow_pending,
+                    period: crate::indicators::Period { from, to },
+                };
+                let summary = crate::export::portal::export_portal(&store, &out, &options)?;
+                outln!(
+                    "{}: {} files, {} substances; {:.1} % of observations pending review",
+                    summary.dir.display(),
+                    summary.files.len(),
+                    thousands(summary.substances as i64),
+                    100.0 * summary.pending.share()
+                );
+                for (file, rows) in &summary.files {
+                    outln!("  {file:<40} {:>10} rows", thousands(*rows as i64));
+                }
+                Ok(())
+            }
         },
+        Command::Indicators {
+            workspace,
+            substance,
+            global,
+            from,
+            to,
+            unmasked,
+        } => {
+            let store = open_existing(&workspace)?;
+            print_indicators(
+                &store,
+                substance,
+                global,
+                crate::indicators::Period { from, to },
+                unmasked,
+            )
+        }
         Command::Evaluate { workspace, truth } => {
             let store = open_existing(&workspace)?;
             let truth = crate::matching::evaluate::read_truth(&truth)?;
@@ -641,6 +726,109 @@ fn execute(command: Command) -> Result<()> {
 }
 
 /// Opens a workspace that must already exist.
+/// `datamed indicators`: the substance list, or one substance's (or the
+/// global page's) breakdowns, published values beside the true ones when
+/// `unmasked`, and what pending names would add.
+fn print_indicators(
+    store: &Store,
+    substance: Option<String>,
+    global: bool,
+    period: crate::indicators::Period,
+    unmasked: bool,
+) -> Result<()> {
+    use crate::indicators::Computation;
+    let computation = Computation::new(store, period)?;
+    let rule = computation.rule();
+    let years = computation.years();
+    let count = |n: i64, shown: crate::indicators::disclosure::Shown| {
+        let published = rule.text(shown);
+        match (unmasked, shown.reason()) {
+            (true, Some(r)) => format!("{:>10} {published:>8} ({})", thousands(n), r.as_str()),
+            (true, None) => format!("{:>10} {published:>8}", thousands(n)),
+            (false, Some(r)) => format!("{published:>8} ({})", r.as_str()),
+            (false, None) => format!("{published:>8}"),
+        }
+    };
+    let Some(code) = substance.filter(|_| !global) else {
+        if !global {
+            outln!("Substances with linked cases, {}–{}", years.from, years.to);
+            for s in computation.substances()? {
+                outln!(
+                    "  {:<8} {:<50} {}",
+                    s.code,
+                    s.name,
+                    count(s.cases, s.cases_shown)
+                );
+            }
+            return Ok(());
+        }
+        let g = computation.global()?;
+        print_breakdowns(&g, years, unmasked, &count);
+        return Ok(());
+    };
+    let ind = computation.substance(&code)?;
+    print_breakdowns(&ind, years, unmasked, &count);
+    if let Some(p) = &ind.patients {
+        outln!(
+            "\nOpen Medic ({} years): {} patients, {:.0} a year, usage level {}; reporting rate {}",
+            p.years.len(),
+            count(p.total, p.total_shown).trim(),
+            p.per_year,
+            p.usage_level,
+            p.rate_per_100k.map_or("not shown".to_string(), |r| format!(
+                "{r:.1} per 100,000 patients"
+            ))
+        );
+        for b in &p.breakdowns {
+            outln!("  {}", b.dimension);
+            for c in &b.cells {
+                outln!("    {:<40} {}", c.category, count(c.count, c.shown));
+            }
+        }
+    }
+    let impact = computation.pending_impact(&code)?;
+    if !impact.is_empty() {
+        outln!("\nPending names that would add cases if approved");
+        for i in impact {
+            outln!("  +{:<6} {} ({})", i.added_cases, i.name, i.level.as_str());
+        }
+    }
+    Ok(())
+}
+
+/// The breakdowns of one substance or of the global page.
+fn print_breakdowns(
+    ind: &crate::indicators::Indicators,
+    years: crate::indicators::YearRange,
+    unmasked: bool,
+    count: &dyn Fn(i64, crate::indicators::disclosure::Shown) -> String,
+) {
+    outln!(
+        "{} {} — {}–{}{}",
+        ind.code.as_deref().unwrap_or(""),
+        ind.name,
+        years.from,
+        years.to,
+        if unmasked {
+            " (true count, published)"
+        } else {
+            ""
+        }
+    );
+    outln!("cases {}", count(ind.cases, ind.cases_shown));
+    for b in &ind.breakdowns {
+        outln!("\n{}", b.dimension);
+        for c in &b.cells {
+            let label = if c.detail.is_empty() {
+                c.category.clone()
+            } else {
+                format!("{} / {}", c.category, c.detail)
+            };
+            outln!("  {label:<60} {}", count(c.count, c.shown));
+        }
+    }
+}
+
 fn open_existing(workspace: &std::path::Path) -> Result<Store> {
     if !workspace.exists() {
         return Err(Error::Usage(format!(
@@ -704,13 +892,14 @@ pub fn run_with_progress<T: Send + 'static>(
     );
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{msg:30} [{bar:30}] {percent:>3}% {binary_bytes_per_sec} {elapsed}",
+            "{msg:30} [{bar:30}] {percent:>3}% {prefix} {elapsed}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
     let started = Instant::now();
     let mut phase = String::new();
+    let mut phase_started = Instant::now();
     while !job.is_finished() {
         std::thread::sleep(Duration::from_millis(100));
         let now_phase = progress.phase();
@@ -721,6 +910,18 @@ pub fn run_with_progress<T: Send + 'static>(
             phase = now_phase;
             bar.set_message(phase.clone());
             bar.reset();
+            phase_started = Instant::now();
+        }
+        let items = progress.items();
+        if items > 0 {
+            let rate = items as f64 / phase_started.elapsed().as_secs_f64().max(0.001);
+            bar.set_prefix(format!(
+                "{} rows, {} rows/s",
+                thousands(items as i64),
+                thousands(rate as i64)
+            ));
+        } else {
+            bar.set_prefix(String::new());
         }
         bar.set_length(progress.total().max(1));
         bar.set_position(progress.done());

@@ -18,6 +18,7 @@ pub type RepaintHook = Arc<dyn Fn() + Send + Sync>;
 pub struct Progress {
     done: AtomicU64,
     total: AtomicU64,
+    items: AtomicU64,
     cancel: AtomicBool,
     phase: Mutex<String>,
     repaint: Mutex<Option<RepaintHook>>,
@@ -36,7 +37,19 @@ impl Progress {
         }
         self.total.store(total, Ordering::Relaxed);
         self.done.store(0, Ordering::Relaxed);
+        self.items.store(0, Ordering::Relaxed);
         self.repaint();
+    }
+
+    /// Sets how many items (rows, names) the phase has handled, when its
+    /// units are something else (bytes of a file).
+    pub fn set_items(&self, items: u64) {
+        self.items.store(items, Ordering::Relaxed);
+    }
+
+    /// Items handled in the current phase.
+    pub fn items(&self) -> u64 {
+        self.items.load(Ordering::Relaxed)
     }
 
     /// Sets how many units are done in the current phase.

@@ -517,6 +517,7 @@ pub fn import_file(
             counts.read += 1;
             if counts.read % 4096 == 0 {
                 progress.check_cancel()?;
+                progress.set_items(counts.read);
                 progress.set_done(table.position_bytes());
             }
             let shape = check_shape(&spec, &table, &row);
