@@ -28,6 +28,14 @@ fn split_codes(joined: Option<String>) -> Vec<String> {
         .collect()
 }
 
+/// A (code, name) row as a substance name.
+fn substance_name(r: &rusqlite::Row<'_>) -> rusqlite::Result<RefSubstanceName> {
+    Ok(RefSubstanceName {
+        code: r.get(0)?,
+        name: r.get(1)?,
+    })
+}
+
 /// One row of the transcoding table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TranscodingRow {
@@ -126,64 +134,38 @@ impl Store {
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(err)?;
         rows.specialites.extend(bdpm);
-        rows.produits = self
-            .conn
-            .prepare("SELECT code_produit, nom_produit FROM codex_produit")
-            .and_then(|mut s| {
-                s.query_map([], |r| {
-                    Ok(RefProduit {
-                        code: r.get(0)?,
-                        name: r.get(1)?,
-                    })
+        rows.produits = self.query_rows(
+            "SELECT code_produit, nom_produit FROM codex_produit",
+            [],
+            |r| {
+                Ok(RefProduit {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
                 })
-                .and_then(|rows| rows.collect())
+            },
+        )?;
+        let former = |r: &rusqlite::Row<'_>| {
+            Ok(RefFormerName {
+                old_name: r.get(0)?,
+                target_code: r.get(1)?,
+                created: r.get(2)?,
             })
-            .map_err(err)?;
-        rows.former_specialites = self
-            .conn
-            .prepare("SELECT nom_ancien_vu, code_vu, date_creation FROM codex_histo_nom_vu")
-            .and_then(|mut s| {
-                s.query_map([], |r| {
-                    Ok(RefFormerName {
-                        old_name: r.get(0)?,
-                        target_code: r.get(1)?,
-                        created: r.get(2)?,
-                    })
-                })
-                .and_then(|rows| rows.collect())
-            })
-            .map_err(err)?;
-        rows.former_produits = self
-            .conn
-            .prepare("SELECT anc_nom_produit, code_produit FROM codex_produit_histo")
-            .and_then(|mut s| {
-                s.query_map([], |r| {
-                    Ok(RefFormerName {
-                        old_name: r.get(0)?,
-                        target_code: r.get(1)?,
-                        created: None,
-                    })
-                })
-                .and_then(|rows| rows.collect())
-            })
-            .map_err(err)?;
-        let substance_rows = |sql: &str| -> Result<Vec<RefSubstanceName>> {
-            self.conn
-                .prepare(sql)
-                .and_then(|mut s| {
-                    s.query_map([], |r| {
-                        Ok(RefSubstanceName {
-                            code: r.get(0)?,
-                            name: r.get(1)?,
-                        })
-                    })
-                    .and_then(|rows| rows.collect())
-                })
-                .map_err(err)
         };
-        rows.substance_names = substance_rows(
+        rows.former_specialites = self.query_rows(
+            "SELECT nom_ancien_vu, code_vu, date_creation FROM codex_histo_nom_vu",
+            [],
+            former,
+        )?;
+        rows.former_produits = self.query_rows(
+            "SELECT anc_nom_produit, code_produit, NULL FROM codex_produit_histo",
+            [],
+            former,
+        )?;
+        rows.substance_names = self.query_rows(
             "SELECT code_substance, nom_substance FROM codex_nom_substance
              UNION SELECT code_substance, denomination FROM bdpm_compo WHERE nature = 'SA'",
+            [],
+            substance_name,
         )?;
         rows.canonical_names = self.canonical_substance_names()?;
         Ok(rows)
@@ -192,24 +174,15 @@ impl Store {
     /// Canonical name per substance code: ORDEI's CODEX rule, else the BDPM
     /// name.
     pub fn canonical_substance_names(&self) -> Result<Vec<RefSubstanceName>> {
-        self.conn
-            .prepare(
-                "SELECT code_substance, nom_substance FROM codex_substance
-                 UNION ALL
-                 SELECT code_substance, min(denomination) FROM bdpm_compo
-                  WHERE code_substance NOT IN (SELECT code_substance FROM codex_nom_substance)
-                  GROUP BY code_substance",
-            )
-            .and_then(|mut s| {
-                s.query_map([], |r| {
-                    Ok(RefSubstanceName {
-                        code: r.get(0)?,
-                        name: r.get(1)?,
-                    })
-                })
-                .and_then(|rows| rows.collect())
-            })
-            .map_err(|e| self.err(e))
+        self.query_rows(
+            "SELECT code_substance, nom_substance FROM codex_substance
+             UNION ALL
+             SELECT code_substance, min(denomination) FROM bdpm_compo
+              WHERE code_substance NOT IN (SELECT code_substance FROM codex_nom_substance)
+              GROUP BY code_substance",
+            [],
+            substance_name,
+        )
     }
 
     /// Canonical names as a map.

@@ -6,6 +6,7 @@
 //! [`status`] (what a workspace holds).
 
 pub mod imports;
+pub mod indicators;
 pub mod matching;
 pub mod migrations;
 pub mod review;
@@ -101,6 +102,19 @@ impl Store {
             .pragma_update(None, "cache_size", -256_000)
             .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// Runs a query and collects every row through `map`.
+    pub(crate) fn query_rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        stmt.query_map(params, map)
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
     }
 
     /// Wraps a SQLite error with the workspace path, telling "busy" apart.
