@@ -42,7 +42,8 @@ fn main() {
     let build_s = started.elapsed().as_secs_f64();
     let names = store.drug_names().unwrap_or_default();
     let started = Instant::now();
-    let ranked = rank_all(&referential, &names, &Progress::new()).unwrap_or_default();
+    let years = store.name_years().unwrap_or_default();
+    let ranked = rank_all(&referential, &names, &years, &Progress::new()).unwrap_or_default();
     let rank_s = started.elapsed().as_secs_f64();
     let truth_of = |i: usize| truth.get(&(names[i].name.trim().to_string(), names[i].level));
     let recall = |indices: &mut dyn Iterator<Item = usize>,

@@ -36,6 +36,9 @@ pub mod rule {
     pub const EXACT: &str = "exact name";
     /// The name is a former name (spécialité or produit).
     pub const FORMER: &str = "former name";
+    /// A former name of several spécialités, decided by the notification
+    /// year.
+    pub const FORMER_BY_YEAR: &str = "former name (notification year)";
     /// The name is the referential's, at another level than typed.
     pub const EXACT_OTHER_LEVEL: &str = "exact name (other level)";
     /// A substance name rewritten ("X (Y)" → "Y X", salt dropped).
@@ -60,10 +63,16 @@ pub mod rule {
 
 /// The cascade's proposals for a normalised name typed at `level` (`raw` is
 /// the name as typed, for the agency's upper-case word sets).
-pub fn propose(r: &Referential, raw: &str, norm: &str, level: Level) -> Vec<Proposal> {
+pub fn propose(
+    r: &Referential,
+    raw: &str,
+    norm: &str,
+    level: Level,
+    years: Option<(i64, i64)>,
+) -> Vec<Proposal> {
     let mut out = Vec::new();
     let own = match level {
-        Level::Specialite => specialite_rules(r, raw, norm, &mut out),
+        Level::Specialite => specialite_rules(r, raw, norm, years, &mut out),
         Level::Produit => produit_rules(r, norm, &mut out),
         Level::Substance => substance_rules(r, norm, &mut out),
         Level::Inconnu => false,
@@ -112,12 +121,20 @@ fn exact(
     found
 }
 
-fn specialite_rules(r: &Referential, raw: &str, norm: &str, out: &mut Vec<Proposal>) -> bool {
+fn specialite_rules(
+    r: &Referential,
+    raw: &str,
+    norm: &str,
+    years: Option<(i64, i64)>,
+    out: &mut Vec<Proposal>,
+) -> bool {
     let spec = Some(TargetLevel::Specialite);
     if exact(r, norm, spec, &[Via::Name], rule::EXACT, out) {
         return true;
     }
+    let before = out.len();
     if exact(r, norm, spec, &[Via::FormerName], rule::FORMER, out) {
+        by_notification_year(r, years, &mut out[before..]);
         return true;
     }
     let Some(word) = first_word(norm) else {
@@ -173,6 +190,45 @@ fn specialite_rules(r: &Referential, raw: &str, norm: &str, out: &mut Vec<Propos
     }
     product_from_first_words(r, norm, out);
     false
+}
+
+/// An old name that points to several current spécialités: the
+/// notification year decides (ORDEI). A former name recorded (renamed) in
+/// year Y was still in use before Y, so a name notified from `first` on
+/// designates the spécialités renamed at or after `first`; when that leaves
+/// one spécialité, it is taken and the others are kept only as candidates.
+fn by_notification_year(r: &Referential, years: Option<(i64, i64)>, former: &mut [Proposal]) {
+    let targets: BTreeSet<u32> = former
+        .iter()
+        .map(|p| r.entries[p.entry as usize].target)
+        .collect();
+    let Some((first, _)) = years else {
+        return;
+    };
+    if targets.len() < 2 {
+        return;
+    }
+    let renamed_year = |p: &Proposal| {
+        r.entries[p.entry as usize]
+            .created
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .and_then(|y| y.parse::<i64>().ok())
+    };
+    let in_use: BTreeSet<u32> = former
+        .iter()
+        .filter(|p| renamed_year(p).is_none_or(|y| y >= first))
+        .map(|p| r.entries[p.entry as usize].target)
+        .collect();
+    if in_use.len() == 1 {
+        for p in former.iter_mut() {
+            if in_use.contains(&r.entries[p.entry as usize].target) {
+                p.method = rule::FORMER_BY_YEAR;
+            } else {
+                p.exact = false;
+            }
+        }
+    }
 }
 
 /// The first 4, 3, 2 or 1 words taken as a product name.

@@ -114,10 +114,10 @@ const FIRST_WORD_SCAN_KEEP: usize = 8;
 const ENTRIES_PER_FIRST_WORD: usize = 6;
 
 /// Ranks the candidates of one name.
-pub fn rank(r: &Referential, name: &DrugName) -> Ranked {
+pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Ranked {
     let norm = name.normalized.as_str();
     let unspecific = norm.is_empty() || is_unspecific(norm);
-    let proposals = propose(r, &name.name, norm, name.level);
+    let proposals = propose(r, &name.name, norm, name.level, years);
     let exact = proposals.iter().any(|p| p.exact);
     let query = Query::new(norm);
     // A name typed at produit level designates a product: a spécialité
@@ -299,7 +299,7 @@ fn explain(r: &Referential, query: &Query, s: &Scored, rank: u32) -> Candidate {
 
 /// Ranks and decides one name.
 pub fn match_name(r: &Referential, name: &DrugName, t: &Thresholds) -> NameMatch {
-    let ranked = rank(r, name);
+    let ranked = rank(r, name, None);
     let d = decide(&ranked, t);
     NameMatch {
         name_id: name.id,
@@ -311,8 +311,16 @@ pub fn match_name(r: &Referential, name: &DrugName, t: &Thresholds) -> NameMatch
     }
 }
 
+/// First and last notification years of each name's cases, by name id.
+pub type NameYears = HashMap<i64, (i64, i64)>;
+
 /// Ranks every name on all cores, in input order.
-pub fn rank_all(r: &Referential, names: &[DrugName], progress: &Progress) -> Result<Vec<Ranked>> {
+pub fn rank_all(
+    r: &Referential,
+    names: &[DrugName],
+    years: &NameYears,
+    progress: &Progress,
+) -> Result<Vec<Ranked>> {
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .max(1);
@@ -324,7 +332,7 @@ pub fn rank_all(r: &Referential, names: &[DrugName], progress: &Progress) -> Res
                 scope.spawn(move || -> Result<Vec<Ranked>> {
                     let mut out = Vec::with_capacity(part.len());
                     for (i, name) in part.iter().enumerate() {
-                        out.push(rank(r, name));
+                        out.push(rank(r, name, years.get(&name.id).copied()));
                         if i % 256 == 255 {
                             progress.check_cancel()?;
                             progress.add_done(256);
@@ -379,7 +387,8 @@ pub fn match_workspace(store: &mut Store, progress: &Progress) -> Result<MatchSu
     let t = thresholds(store)?;
     progress.start_phase("match names", names.len() as u64);
     let started = std::time::Instant::now();
-    let ranked = rank_all(&referential, &names, progress)?;
+    let years = store.name_years()?;
+    let ranked = rank_all(&referential, &names, &years, progress)?;
     let ranking_ms = started.elapsed().as_millis();
     progress.set_done(names.len() as u64);
     let mut matches = Vec::with_capacity(names.len());

@@ -255,7 +255,7 @@ pub fn calibrate_workspace(
         ));
     }
     progress.start_phase("rank labelled names", names.len() as u64);
-    let ranked = rank_all(&referential, &names, progress)?;
+    let ranked = rank_all(&referential, &names, &store.name_years()?, progress)?;
     let set: Vec<Labelled> = names
         .iter()
         .zip(ranked)

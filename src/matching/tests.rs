@@ -327,3 +327,53 @@ fn every_candidate_explains_itself() {
     }
     assert!(m.candidates.len() <= 10);
 }
+
+#[test]
+fn a_former_name_of_two_specialites_is_decided_by_the_notification_year() {
+    use crate::matching::decide::decide;
+    use crate::matching::engine::rank;
+    let rows = ReferentialRows {
+        specialites: vec![
+            spec(
+                "60000010",
+                "VUA",
+                "PA",
+                "NOUVEAU A 10 mg, comprimé",
+                &["11111"],
+            ),
+            spec(
+                "60000011",
+                "VUB",
+                "PB",
+                "NOUVEAU B 10 mg, comprimé",
+                &["22222"],
+            ),
+        ],
+        former_specialites: vec![
+            RefFormerName {
+                old_name: "ANCIEN 10 mg, comprimé".into(),
+                target_code: "VUA".into(),
+                created: Some("2005-03-01".into()),
+            },
+            RefFormerName {
+                old_name: "ANCIEN 10 mg, comprimé".into(),
+                target_code: "VUB".into(),
+                created: Some("2012-06-30".into()),
+            },
+        ],
+        ..ReferentialRows::default()
+    };
+    let r = Referential::build(&rows);
+    let old = name("ANCIEN 10 mg, comprimé", Level::Specialite);
+    // Without the years, two spécialités with other substances: review.
+    let d = decide(&rank(&r, &old, None), &CALIBRATED);
+    assert_eq!(d.status, MatchStatus::Pending);
+    // Notified from 2008: A had been renamed in 2005, B was still "ANCIEN".
+    let d = decide(&rank(&r, &old, Some((2008, 2010))), &CALIBRATED);
+    assert_eq!(d.status, MatchStatus::Auto, "{d:?}");
+    assert_eq!(d.method, rule::FORMER_BY_YEAR);
+    assert_eq!(d.substance_codes, vec!["22222"]);
+    // Notified in 2003: both were still named so; review.
+    let d = decide(&rank(&r, &old, Some((2003, 2003))), &CALIBRATED);
+    assert_eq!(d.status, MatchStatus::Pending);
+}

@@ -78,6 +78,21 @@ impl Store {
         .map_err(|e| self.err(e))
     }
 
+    /// First and last notification years of each name's cases.
+    pub fn name_years(&self) -> Result<HashMap<i64, (i64, i64)>> {
+        Ok(self
+            .query_rows(
+                "SELECT d.name_id, min(c.year), max(c.year)
+                 FROM bnpv_drug d JOIN bnpv_case c ON c.case_id = d.case_id
+                 WHERE d.name_id IS NOT NULL AND c.year IS NOT NULL
+                 GROUP BY d.name_id",
+                [],
+                |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
+            )?
+            .into_iter()
+            .collect())
+    }
+
     /// The referential as matching reads it: CODEX where imported, BDPM for
     /// the spécialités and substance names CODEX lacks.
     pub fn referential_rows(&self) -> Result<ReferentialRows> {
