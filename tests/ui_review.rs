@@ -3,8 +3,8 @@
 //! run, then copied for each test): pick a candidate, approve with Enter,
 //! the queue advances, undo restores it, redo replays it; reject, defer and
 //! comment; the manual search; the transcoding table's history and revert.
-//! Each test then reads the workspace to check the decision and its audit
-//! entries. No GPU or display needed: egui_kittest draws nothing.
+//! Ctrl+Q closes the window. Each test then reads the workspace to check
+//! the decision and its audit entries. No GPU or display needed: egui_kittest draws nothing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -282,4 +282,24 @@ fn the_import_view_lists_batches() {
     h.run();
     h.get_by_label("Effets.csv (bnpv-effects)");
     h.get_by_label("Importer (1 fichier(s))");
+}
+
+#[test]
+fn ctrl_q_closes_the_window() {
+    let (_dir, path) = workspace();
+    let mut h = harness(&path);
+    h.event(egui::Event::Key {
+        key: Key::Q,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND,
+    });
+    h.step();
+    let closing = h
+        .output()
+        .viewport_output
+        .values()
+        .any(|v| v.commands.contains(&egui::ViewportCommand::Close));
+    assert!(closing, "Ctrl+Q asks the window to close");
 }

@@ -212,9 +212,9 @@ pub fn calibrate(set: &[Labelled], min_precision: f64, min_kept: f64) -> Option<
         .iter()
         .copied()
         .filter(|&r| r <= auto)
+        .rev()
         .map(|r| evaluate_point(set, &Thresholds { auto, review: r }))
-        .filter(|p| p.linkable_kept_share >= min_kept)
-        .last()
+        .find(|p| p.linkable_kept_share >= min_kept)
         .unwrap_or_else(|| {
             evaluate_point(
                 set,

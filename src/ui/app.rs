@@ -9,7 +9,7 @@
 
 use eframe::egui;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
 
 use egui::{Key, Modifiers};
 
@@ -65,6 +65,9 @@ pub struct Detail {
 pub struct ReviewState {
     /// The queue as filtered and sorted.
     pub queue: Vec<QueueItem>,
+    /// Observations of the names in the queue (summed when it is
+    /// filtered, not per frame).
+    pub observations: i64,
     /// Selected row of the queue.
     pub selected: usize,
     /// Scroll the queue to the selection on the next frame.
@@ -255,6 +258,7 @@ pub struct WorkbenchApp {
     table: TableState,
     import: ImportState,
     dialog: Option<Dialog>,
+    file_dialog: Option<mpsc::Receiver<Option<Command>>>,
 }
 
 impl WorkbenchApp {
@@ -308,6 +312,7 @@ impl WorkbenchApp {
             table: TableState::default(),
             import: ImportState::default(),
             dialog: None,
+            file_dialog: None,
         }
     }
 
@@ -382,6 +387,29 @@ impl WorkbenchApp {
         self.job.as_ref().map(|r| r.kind).filter(|k| k.writes())
     }
 
+    /// Opens a native file dialog on its own thread, so that the window
+    /// keeps drawing while it is open; `choose` runs the dialog and turns
+    /// the choice into the command to apply (none when cancelled), which
+    /// [`Self::poll_jobs`] picks up.
+    fn file_dialog(&mut self, choose: impl FnOnce() -> Option<Command> + Send + 'static) {
+        if self.file_dialog.is_some() {
+            self.say_error("Un dialogue de fichier est déjà ouvert");
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("datamed-file-dialog".into())
+            .spawn(move || {
+                let _ = tx.send(choose());
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.file_dialog = Some(rx),
+            Err(e) => self.say_error(format!("Le dialogue de fichier n'a pas pu s'ouvrir : {e}")),
+        }
+    }
+
     fn start_open(&mut self, path: PathBuf, prepare_sample: bool) {
         let author = self.state.author();
         let target = path.clone();
@@ -423,6 +451,16 @@ impl WorkbenchApp {
     }
 
     fn poll_jobs(&mut self) {
+        if let Some(rx) = &self.file_dialog {
+            match rx.try_recv() {
+                Ok(chosen) => {
+                    self.file_dialog = None;
+                    self.commands.extend(chosen);
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => self.file_dialog = None,
+            }
+        }
         if self.job.as_ref().is_some_and(|r| r.work.is_finished())
             && let Some(running) = self.job.take()
         {
@@ -539,10 +577,12 @@ impl WorkbenchApp {
     fn refilter_queue(&mut self, keep: Option<i64>) {
         let Some(ws) = &self.ws else {
             self.review.queue.clear();
+            self.review.observations = 0;
             return;
         };
         let query = self.state.queue.query();
         self.review.queue = filter_queue(ws.snap.rows.clone(), &ws.snap.flagged, &query);
+        self.review.observations = self.review.queue.iter().map(|i| i.name.n_obs).sum();
         if let Some(id) = keep
             && let Some(pos) = self.review.queue.iter().position(|i| i.name.id == id)
         {
@@ -749,48 +789,40 @@ impl WorkbenchApp {
 
     fn apply(&mut self, command: Command) {
         match command {
-            Command::NewWorkspaceDialog => {
-                if let Some(path) = rfd::FileDialog::new()
+            Command::NewWorkspaceDialog => self.file_dialog(|| {
+                rfd::FileDialog::new()
                     .set_title("Nouvel espace de travail")
                     .add_filter("Espace de travail DataMed", &["sqlite"])
                     .set_file_name("espace.sqlite")
                     .save_file()
-                {
-                    self.apply(Command::OpenWorkspace(path));
-                }
-            }
-            Command::OpenWorkspaceDialog => {
-                if let Some(path) = rfd::FileDialog::new()
+                    .map(Command::OpenWorkspace)
+            }),
+            Command::OpenWorkspaceDialog => self.file_dialog(|| {
+                rfd::FileDialog::new()
                     .set_title("Ouvrir un espace de travail")
                     .add_filter("Espace de travail DataMed", &["sqlite", "db"])
                     .pick_file()
-                {
-                    self.apply(Command::OpenWorkspace(path));
-                }
-            }
+                    .map(Command::OpenWorkspace)
+            }),
             Command::OpenWorkspace(path) => self.start_open(path, false),
-            Command::ImportFilesDialog => {
-                if let Some(files) = rfd::FileDialog::new()
+            Command::ImportFilesDialog => self.file_dialog(|| {
+                rfd::FileDialog::new()
                     .set_title("Importer des fichiers")
                     .add_filter(
                         "Extraits BNPV, CODEX, BDPM, Open Medic",
                         &["csv", "txt", "xlsx", "xls", "ods"],
                     )
                     .pick_files()
-                {
-                    self.apply(Command::AddImportFiles(files));
-                }
-            }
-            Command::ExportDialog => {
-                if let Some(out) = rfd::FileDialog::new()
+                    .map(Command::AddImportFiles)
+            }),
+            Command::ExportDialog => self.file_dialog(|| {
+                rfd::FileDialog::new()
                     .set_title("Exporter la table de transcodage")
                     .add_filter("CSV", &["csv"])
                     .set_file_name("transcodage.csv")
                     .save_file()
-                {
-                    self.apply(Command::Export(out));
-                }
-            }
+                    .map(Command::Export)
+            }),
             Command::Export(out) => {
                 let Some(ws) = &self.ws else { return };
                 let path = ws.path.clone();
@@ -1030,6 +1062,7 @@ impl WorkbenchApp {
                 self.act(false, |s, n| review::revert(s, entry, n).map(|e| vec![e]))
             }
             Command::DismissNotice => self.notice = None,
+            Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
 
@@ -1070,6 +1103,10 @@ impl WorkbenchApp {
         });
         if !files.is_empty() {
             self.push(Command::AddImportFiles(files));
+        }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Q)) {
+            self.push(Command::Quit);
+            return;
         }
         if self.dialog.is_some() || self.import.mapping.is_some() {
             if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {

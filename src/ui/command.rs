@@ -92,4 +92,6 @@ pub enum Command {
     Revert(i64),
     /// Hide the message line.
     DismissNotice,
+    /// Close the window (eframe saves the UI state on the way out).
+    Quit,
 }

@@ -19,6 +19,9 @@ pub const SCORE_BAR_WIDTH: f32 = 90.0;
 pub const SCORE_BAR_HEIGHT: f32 = 10.0;
 /// Corner radius of bars and cards.
 pub const RADIUS: f32 = 3.0;
+/// Width of a job's progress bar in the status bar (half as wide again
+/// in the middle of the empty window).
+pub const PROGRESS_WIDTH: f32 = 340.0;
 
 /// Main accent (links, selection, primary buttons).
 pub const ACCENT: Color32 = Color32::from_rgb(0x1f, 0x5f, 0xa8);

@@ -54,6 +54,10 @@ pub fn top_bar_ui(
                 {
                     out.push(Command::ExportDialog);
                 }
+                ui.separator();
+                if ui.button("Quitter (Ctrl+Q)").clicked() {
+                    out.push(Command::Quit);
+                }
             });
             ui.menu_button("Réglages", |ui| {
                 if ui.button("Relecteur…").clicked() {
@@ -118,33 +122,40 @@ pub fn status_bar_ui(
     });
 }
 
-/// A job's progress bar with its stop button.
-pub fn job_progress_ui(ui: &mut egui::Ui, job: &JobView, out: &mut Vec<Command>) {
-    let fraction = if job.total > 0 {
-        (job.done as f32 / job.total as f32).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let text = if job.total > 0 {
-        format!(
-            "{} — {} ({:.0} %)",
-            job.kind.label(),
-            job.phase,
-            fraction * 100.0
+/// What a job's bar says: its phase, and the share done when known.
+fn progress_text(job: &JobView) -> (f32, String) {
+    if job.total > 0 {
+        let fraction = (job.done as f32 / job.total as f32).clamp(0.0, 1.0);
+        (
+            fraction,
+            format!("{} ({:.0} %)", job.phase, fraction * 100.0),
         )
     } else {
-        format!("{} — {}", job.kind.label(), job.phase)
-    };
-    if job.total == 0 {
-        // Unknown length: a spinner beside the bar says it is alive.
-        ui.spinner();
+        (0.0, job.phase.clone())
     }
-    ui.add(
-        ProgressBar::new(fraction)
-            .fill(theme::PROGRESS_FILL)
-            .desired_width(340.0)
-            .text(text),
-    );
+}
+
+/// A job's progress in the status bar, on one line: what it does, its
+/// phase with a bar (or a spinner when its length is unknown), and its stop
+/// button.
+pub fn job_progress_ui(ui: &mut egui::Ui, job: &JobView, out: &mut Vec<Command>) {
+    let (fraction, text) = progress_text(job);
+    ui.label(RichText::new(format!("{} :", job.kind.label())).color(theme::MUTED));
+    if job.total > 0 {
+        ui.add(
+            ProgressBar::new(fraction)
+                .fill(theme::PROGRESS_FILL)
+                .desired_width(theme::PROGRESS_WIDTH)
+                .text(text),
+        );
+    } else {
+        ui.spinner();
+        ui.label(text);
+    }
+    stop_button_ui(ui, out);
+}
+
+fn stop_button_ui(ui: &mut egui::Ui, out: &mut Vec<Command>) {
     if ui
         .button("Arrêter")
         .on_hover_text("Arrête le travail en cours ; rien n'est écrit")
@@ -152,6 +163,26 @@ pub fn job_progress_ui(ui: &mut egui::Ui, job: &JobView, out: &mut Vec<Command>)
     {
         out.push(Command::CancelJob);
     }
+}
+
+/// A job's progress in the middle of the empty window: its phase above a
+/// wide bar (the share done written on it, or a spinner in it while the
+/// length is unknown), then its stop button.
+fn job_progress_block_ui(ui: &mut egui::Ui, job: &JobView, out: &mut Vec<Command>) {
+    let width = theme::PROGRESS_WIDTH * 1.5;
+    ui.label(RichText::new(&job.phase).strong());
+    ui.add_space(theme::GAP);
+    let bar = ProgressBar::new(progress_text(job).0)
+        .fill(theme::PROGRESS_FILL)
+        .desired_width(width);
+    let bar = if job.total > 0 {
+        bar.show_percentage()
+    } else {
+        bar.animate(true)
+    };
+    ui.add(bar);
+    ui.add_space(theme::GAP);
+    stop_button_ui(ui, out);
 }
 
 /// What the window shows while no workspace is open.
@@ -163,12 +194,9 @@ pub fn empty_ui(ui: &mut egui::Ui, job: Option<&JobView>, out: &mut Vec<Command>
             ui.add_space(theme::GAP);
             match job {
                 Some(job) => {
-                    ui.label(job.kind.label());
+                    ui.label(RichText::new(job.kind.label()).size(16.0));
                     ui.add_space(theme::GAP);
-                    ui.scope(|ui| {
-                        ui.set_max_width(520.0);
-                        job_progress_ui(ui, job, out);
-                    });
+                    job_progress_block_ui(ui, job, out);
                     if job.kind == super::super::app::JobKind::Prepare {
                         ui.add_space(theme::GAP);
                         ui.label(

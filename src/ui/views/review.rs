@@ -51,12 +51,11 @@ fn queue_ui(
 ) {
     ui.add_space(theme::GAP);
     ui.heading("File de revue");
-    let obs: i64 = st.queue.iter().map(|i| i.name.n_obs).sum();
     ui.label(
         RichText::new(format!(
             "{} noms à revoir · {} observations · {} à revoir au total",
             fmt_int(st.queue.len() as i64),
-            fmt_int(obs),
+            fmt_int(st.observations),
             fmt_int(ws.snap.progress.names_to_review)
         ))
         .color(theme::MUTED),
@@ -416,6 +415,20 @@ fn candidates_ui(
     }
     ui.add_space(4.0);
     for (c, columns) in detail.candidates.iter().zip(&detail.alignments) {
+        // A card out of sight takes its height as last drawn (at this rank)
+        // without being laid out: a new selection lays out only the cards
+        // on screen.
+        let height_id = ui.scope_id().with(("candidate-card-height", c.rank));
+        let known: Option<f32> = ui.ctx().data(|d| d.get_temp(height_id));
+        if let Some(height) = known {
+            let size = egui::vec2(ui.available_width(), height);
+            let rect = egui::Rect::from_min_size(ui.cursor().min, size);
+            if !ui.is_rect_visible(rect) {
+                ui.allocate_space(size);
+                ui.add_space(4.0);
+                continue;
+            }
+        }
         let picked = chosen == Some(c.rank);
         let fill = if picked {
             theme::PICKED_FILL
@@ -427,7 +440,7 @@ fn candidates_ui(
         } else {
             egui::Stroke::new(1.0, theme::BAR_TRACK)
         };
-        egui::Frame::new()
+        let card = egui::Frame::new()
             .fill(fill)
             .stroke(stroke)
             .corner_radius(theme::RADIUS)
@@ -436,6 +449,8 @@ fn candidates_ui(
                 ui.set_width(ui.available_width());
                 candidate_ui(ui, item, c, columns, picked, ws, out);
             });
+        let height = card.response.rect.height();
+        ui.ctx().data_mut(|d| d.insert_temp(height_id, height));
         ui.add_space(4.0);
     }
 }
@@ -528,6 +543,27 @@ fn diff_ui(ui: &mut egui::Ui, item: &QueueItem, columns: &[Column]) {
                 ..TextFormat::default()
             },
         );
+        // Characters with the same colours go in one section: a name is a
+        // handful of sections, not one per character, to lay out.
+        let mut run = String::new();
+        let mut run_style: Option<(Color32, Color32)> = None;
+        let flush = |job: &mut LayoutJob, run: &mut String, style: Option<(Color32, Color32)>| {
+            if let Some((color, background)) = style
+                && !run.is_empty()
+            {
+                job.append(
+                    run,
+                    0.0,
+                    TextFormat {
+                        font_id: font.clone(),
+                        color,
+                        background,
+                        ..TextFormat::default()
+                    },
+                );
+            }
+            run.clear();
+        };
         for col in columns {
             let ch = if typed { col.typed } else { col.candidate };
             let background = match col.op {
@@ -535,21 +571,19 @@ fn diff_ui(ui: &mut egui::Ui, item: &QueueItem, columns: &[Column]) {
                 Op::Changed | Op::Swapped => theme::DIFF_CHANGED,
                 Op::TypedOnly | Op::CandidateOnly => theme::DIFF_GAP,
             };
-            job.append(
-                &ch.unwrap_or('·').to_string(),
-                0.0,
-                TextFormat {
-                    font_id: font.clone(),
-                    color: if ch.is_some() {
-                        Color32::BLACK
-                    } else {
-                        theme::MUTED
-                    },
-                    background,
-                    ..TextFormat::default()
-                },
-            );
+            let color = if ch.is_some() {
+                Color32::BLACK
+            } else {
+                theme::MUTED
+            };
+            let style = Some((color, background));
+            if style != run_style {
+                flush(&mut job, &mut run, run_style);
+                run_style = style;
+            }
+            run.push(ch.unwrap_or('·'));
         }
+        flush(&mut job, &mut run, run_style);
         job
     };
     if item.name.normalized.is_empty() && columns.is_empty() {
