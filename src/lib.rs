@@ -16,6 +16,7 @@ pub mod cli;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod indicators;
 pub mod jobs;
 pub mod matching;
 pub mod model;

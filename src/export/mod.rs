@@ -4,6 +4,8 @@
 //! failed export never leaves half a file; CSV cells that a spreadsheet
 //! would run as a formula are neutralised.
 
+pub mod portal;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,572 @@
+//! `datamed export portal`: the datasets the DataMed portal loads. The
+//! substance list, every breakdown of every substance (one long table per
+//! breakdown, keyed by substance code), the global page's breakdowns and the
+//! transcoding table, each in CSV (UTF-8, formula cells neutralised) and
+//! JSON, and `manifest.json`: tool version, workspace, every source batch
+//! with its SHA-256, the disclosure rule, row counts and the SHA-256 of
+//! every file written.
+//!
+//! Only published values leave: every count goes through the one disclosure
+//! rule ([`crate::indicators::disclosure`]) and a hidden one is written as
+//! "< 11" with its reason. No case identifier and no case-level row is ever
+//! written: every table is an aggregate or the per-name transcoding table.
+//! The files are written into a temporary directory beside the target and
+//! renamed into place, so there is never half an export (a directory that
+//! is not a previous export is never replaced); while too many observations
+//! are still pending review, the export is refused.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use super::write_csv;
+use crate::error::{Error, Place, Result};
+use crate::import::table::sha256_hex;
+use crate::indicators::disclosure::Rule;
+use crate::indicators::{
+    Breakdown, Computation, Indicators, PendingShare, Period, max_pending_share, pending_share,
+};
+use crate::store::Store;
+
+/// Columns holding published counts: every value in them is a count shown
+/// by the rule, or the hidden text.
+pub const COUNT_COLUMNS: [&str; 3] = ["count", "cases", "patients"];
+
+/// What the export is asked to do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PortalOptions {
+    /// Export even when the pending share is above the workspace's limit.
+    pub allow_pending: bool,
+    /// The years exported.
+    pub period: Period,
+}
+
+/// What was written.
+#[derive(Debug, Clone)]
+pub struct PortalSummary {
+    /// The export directory.
+    pub dir: PathBuf,
+    /// Each file with its data rows.
+    pub files: Vec<(String, u64)>,
+    /// Substances exported.
+    pub substances: usize,
+    /// Pending observations when exporting.
+    pub pending: PendingShare,
+}
+
+/// One table to write, as CSV and JSON.
+struct Table {
+    name: String,
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+/// Refuses the export while pending observations exceed the workspace's
+/// limit, unless allowed.
+pub fn check_pending(store: &Store, allow_pending: bool) -> Result<PendingShare> {
+    let share = pending_share(store)?;
+    let max = max_pending_share(store)?;
+    if share.share() > max && !allow_pending {
+        return Err(Error::data(
+            Place::file(store.path()),
+            format!(
+                "export refused: {:.1} % of observations ({} of {}) belong to names still pending review, above the {:.1} % allowed (workspace setting {}); review them (datamed review queue) or export anyway with --allow-pending",
+                100.0 * share.share(),
+                share.pending,
+                share.total,
+                100.0 * max,
+                crate::indicators::SETTING_MAX_PENDING
+            ),
+        ));
+    }
+    Ok(share)
+}
+
+/// Writes the portal datasets of `store` into `out` (replaced whole).
+pub fn export_portal(store: &Store, out: &Path, options: &PortalOptions) -> Result<PortalSummary> {
+    let pending = check_pending(store, options.allow_pending)?;
+    let computation = Computation::new(store, options.period)?;
+    let rule = computation.rule();
+    let substances = computation.all_substances()?;
+    let global = computation.global()?;
+    let mut tables = vec![substance_table(rule, &substances)];
+    let dimensions: Vec<&'static str> = substances
+        .first()
+        .unwrap_or(&global)
+        .breakdowns
+        .iter()
+        .chain(
+            substances
+                .iter()
+                .find_map(|s| s.patients.as_ref())
+                .into_iter()
+                .flat_map(|p| p.breakdowns.iter()),
+        )
+        .map(|b| b.dimension)
+        .collect();
+    for dimension in &dimensions {
+        tables.push(breakdown_table(
+            rule,
+            &format!("substance_{dimension}"),
+            true,
+            substances
+                .iter()
+                .filter_map(|s| s.breakdown(dimension).map(|b| (s, b))),
+        ));
+    }
+    tables.push(Table {
+        name: "global_cases".into(),
+        header: vec!["first_year", "last_year", "cases", "hidden_reason"],
+        rows: vec![vec![
+            global.years.from.to_string(),
+            global.years.to.to_string(),
+            rule.text(global.cases_shown),
+            reason(global.cases_shown),
+        ]],
+    });
+    for b in &global.breakdowns {
+        tables.push(breakdown_table(
+            rule,
+            &format!("global_{}", b.dimension),
+            false,
+            std::iter::once((&global, b)),
+        ));
+    }
+    tables.push(transcoding_table(store, &computation)?);
+
+    refuse_foreign_dir(out)?;
+    let temp = temp_dir_beside(out)?;
+    let written = write_all(store, &temp, &tables, rule, &computation, pending);
+    let files = match written {
+        Ok(files) => files,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&temp);
+            return Err(e);
+        }
+    };
+    replace_dir(&temp, out)?;
+    Ok(PortalSummary {
+        dir: out.to_path_buf(),
+        files,
+        substances: substances.len(),
+        pending,
+    })
+}
+
+/// Writes every table and the manifest into `dir`.
+fn write_all(
+    store: &Store,
+    dir: &Path,
+    tables: &[Table],
+    rule: Rule,
+    computation: &Computation<'_>,
+    pending: PendingShare,
+) -> Result<Vec<(String, u64)>> {
+    let mut files = Vec::new();
+    let mut manifest_files = Vec::new();
+    for t in tables {
+        let csv_name = format!("{}.csv", t.name);
+        let json_name = format!("{}.json", t.name);
+        let n = write_csv(
+            &dir.join(&csv_name),
+            &t.header,
+            t.rows.iter().map(|r| r.to_vec()),
+        )?;
+        write_json(&dir.join(&json_name), t, rule)?;
+        for name in [csv_name, json_name] {
+            manifest_files.push(json!({
+                "file": name,
+                "rows": n,
+                "sha256": file_sha256(&dir.join(&name))?,
+            }));
+            files.push((name, n));
+        }
+    }
+    let batches: Vec<Value> = store
+        .batches()?
+        .into_iter()
+        .map(|b| {
+            json!({
+                "kind": b.kind,
+                "file": b.file_name,
+                "sheet": b.sheet,
+                "sha256": b.sha256,
+                "encoding": b.encoding,
+                "rows_kept": b.rows_kept,
+                "imported_at": b.imported_at,
+                "superseded_at": b.superseded_at,
+            })
+        })
+        .collect();
+    let years = computation.years();
+    let manifest = json!({
+        "tool": "datamed-workbench",
+        "tool_version": env!("CARGO_PKG_VERSION"),
+        "generated_at": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "workspace": store.path().display().to_string(),
+        "years": {"from": years.from, "to": years.to},
+        "disclosure_rule": {
+            "threshold": rule.threshold,
+            "hidden_as": rule.hidden_text(),
+            "count_columns": COUNT_COLUMNS,
+            "description": rule.describe(),
+        },
+        "pending": {
+            "observations": pending.pending,
+            "of": pending.total,
+            "share": pending.share(),
+        },
+        "sources": batches,
+        "files": manifest_files,
+    });
+    let path = dir.join("manifest.json");
+    let mut text = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| Error::io(&path, std::io::Error::other(e.to_string())))?;
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    files.push(("manifest.json".into(), 1));
+    Ok(files)
+}
+
+/// The table as a JSON array of objects; a visible count is a number, a
+/// hidden one the hidden text.
+fn write_json(path: &Path, table: &Table, rule: Rule) -> Result<()> {
+    let hidden = rule.hidden_text();
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let mut object = Map::new();
+            for (column, value) in table.header.iter().zip(row) {
+                let v = if COUNT_COLUMNS.contains(column) && *value != hidden {
+                    value
+                        .parse::<i64>()
+                        .map_or_else(|_| Value::String(value.clone()), Value::from)
+                } else {
+                    Value::String(value.clone())
+                };
+                object.insert((*column).to_string(), v);
+            }
+            Value::Object(object)
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rows)
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    text.push('\n');
+    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+}
+
+/// Hex SHA-256 of a written file.
+fn file_sha256(path: &Path) -> Result<String> {
+    Ok(sha256_hex(
+        &std::fs::read(path).map_err(|e| Error::io(path, e))?,
+    ))
+}
+
+/// The reason column of a published count ("" when shown).
+fn reason(shown: crate::indicators::disclosure::Shown) -> String {
+    shown
+        .reason()
+        .map(|r| r.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// The substance list: code, name, cases, Open Medic figures.
+fn substance_table(rule: Rule, substances: &[Indicators]) -> Table {
+    Table {
+        name: "substances".into(),
+        header: vec![
+            "substance_code",
+            "substance_name",
+            "cases",
+            "hidden_reason",
+            "patients",
+            "usage_level",
+            "reporting_rate_per_100000",
+        ],
+        rows: substances
+            .iter()
+            .map(|s| {
+                let p = s.patients.as_ref();
+                vec![
+                    s.code.clone().unwrap_or_default(),
+                    s.name.clone(),
+                    rule.text(s.cases_shown),
+                    reason(s.cases_shown),
+                    p.map(|p| rule.text(p.total_shown)).unwrap_or_default(),
+                    p.map(|p| p.usage_level.to_string()).unwrap_or_default(),
+                    p.and_then(|p| p.rate_per_100k)
+                        .map(|r| format!("{r:.1}"))
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// One breakdown of many substances (or of the global page) as a long table.
+fn breakdown_table<'a>(
+    rule: Rule,
+    name: &str,
+    with_substance: bool,
+    parts: impl Iterator<Item = (&'a Indicators, &'a Breakdown)>,
+) -> Table {
+    let mut header = Vec::new();
+    if with_substance {
+        header.extend(["substance_code", "substance_name"]);
+    }
+    header.extend(["category", "detail", "count", "hidden_reason"]);
+    let mut rows = Vec::new();
+    for (s, b) in parts {
+        for c in &b.cells {
+            let mut row = Vec::new();
+            if with_substance {
+                row.push(s.code.clone().unwrap_or_default());
+                row.push(s.name.clone());
+            }
+            row.extend([
+                c.category.clone(),
+                c.detail.clone(),
+                rule.text(c.shown),
+                reason(c.shown),
+            ]);
+            rows.push(row);
+        }
+    }
+    Table {
+        name: name.to_string(),
+        header,
+        rows,
+    }
+}
+
+/// The transcoding table: every name with its effective status and
+/// substances (its observation count is left out: it is a count no rule
+/// covers per name).
+fn transcoding_table(store: &Store, computation: &Computation<'_>) -> Result<Table> {
+    let rows = store
+        .transcoding_rows()?
+        .into_iter()
+        .map(|r| {
+            let resolved = crate::review::resolution(&r);
+            let names: Vec<String> = resolved
+                .substance_codes
+                .iter()
+                .map(|c| computation.substance_name(c))
+                .collect();
+            vec![
+                r.name.name.clone(),
+                r.name.level.label().to_string(),
+                resolved.status.to_string(),
+                resolved.method,
+                resolved.substance_codes.join("|"),
+                names.join("|"),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "transcoding".into(),
+        header: vec![
+            "medicament",
+            "type",
+            "status",
+            "method",
+            "substance_codes",
+            "substance_names",
+        ],
+        rows,
+    })
+}
+
+/// Refuses to replace a directory that is neither empty nor a previous
+/// portal export: a mistyped --out must not wipe someone's files.
+fn refuse_foreign_dir(out: &Path) -> Result<()> {
+    if !out.is_dir() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(out)
+        .map_err(|e| Error::io(out, e))?
+        .next()
+        .is_none();
+    let previous = std::fs::read_to_string(out.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .is_some_and(|m| m["tool"] == "datamed-workbench");
+    if empty || previous {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "{} holds files that are not a portal export: choose an empty or new directory for --out",
+            out.display()
+        )))
+    }
+}
+
+/// A fresh, private temporary directory beside `out`.
+fn temp_dir_beside(out: &Path) -> Result<PathBuf> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "portal".into());
+    let temp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    if temp.exists() {
+        std::fs::remove_dir_all(&temp).map_err(|e| Error::io(&temp, e))?;
+    }
+    std::fs::create_dir(&temp).map_err(|e| Error::io(&temp, e))?;
+    Ok(temp)
+}
+
+/// Renames `temp` to `out`; a previous export at `out` is moved aside first
+/// and removed once the new one is in place.
+fn replace_dir(temp: &Path, out: &Path) -> Result<()> {
+    if out.exists() && !out.is_dir() {
+        let _ = std::fs::remove_dir_all(temp);
+        return Err(Error::Usage(format!(
+            "{} exists and is not a directory: choose another --out",
+            out.display()
+        )));
+    }
+    let old = temp.with_file_name(format!(
+        "{}.old",
+        temp.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    ));
+    let had_old = out.exists();
+    if had_old {
+        std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+    }
+    if let Err(e) = std::fs::rename(temp, out) {
+        if had_old {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(Error::io(out, e));
+    }
+    if had_old {
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::tests::{import_open_medic, workspace};
+
+    fn read(path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn too_many_pending_observations_refuse_the_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = workspace(dir.path());
+        let out = dir.path().join("portal");
+        // DAFLGAN's 3 of 14 observations are pending: 21 % > 5 %.
+        let err = export_portal(&store, &out, &PortalOptions::default())
+            .err()
+            .unwrap();
+        assert_eq!(err.exit_code(), 1);
+        let message = err.to_string();
+        assert!(message.contains("export refused"), "{message}");
+        assert!(message.contains("21.4 %"), "{message}");
+        assert!(message.contains("--allow-pending"), "{message}");
+        assert!(!out.exists());
+        // Nothing half-written beside it either.
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("partial"))
+        );
+        // A workspace allowing 25 % accepts it.
+        store
+            .set_setting(crate::indicators::SETTING_MAX_PENDING, "0.25")
+            .unwrap();
+        assert!(export_portal(&store, &out, &PortalOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn files_match_the_manifest_and_formulas_are_neutralised() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = workspace(dir.path());
+        import_open_medic(&mut store);
+        store
+            .set_setting(crate::indicators::disclosure::SETTING_THRESHOLD, "1")
+            .unwrap();
+        let out = dir.path().join("portal");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let options = PortalOptions {
+            allow_pending: true,
+            ..PortalOptions::default()
+        };
+        // A directory of other files is never replaced.
+        let err = export_portal(&store, &out, &options).err().unwrap();
+        assert!(err.to_string().contains("not a portal export"), "{err}");
+        assert!(out.join("notes.txt").exists());
+        std::fs::remove_file(out.join("notes.txt")).unwrap();
+        // A previous export is replaced whole.
+        export_portal(&store, &out, &options).unwrap();
+        std::fs::write(out.join("stale.csv"), "old").unwrap();
+        let summary = export_portal(&store, &out, &options).unwrap();
+        assert_eq!(summary.substances, 2);
+        // The previous export was replaced whole.
+        assert!(!out.join("stale.csv").exists());
+        let manifest: Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+        let files = manifest["files"].as_array().unwrap();
+        assert_eq!(files.len() + 1, summary.files.len());
+        let mut on_disk: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = files
+            .iter()
+            .map(|f| f["file"].as_str().unwrap().to_string())
+            .chain(["manifest.json".to_string()])
+            .collect();
+        listed.sort();
+        assert_eq!(on_disk, listed);
+        for f in files {
+            let name = f["file"].as_str().unwrap();
+            let bytes = std::fs::read(out.join(name)).unwrap();
+            assert_eq!(f["sha256"].as_str().unwrap(), sha256_hex(&bytes), "{name}");
+        }
+        assert_eq!(manifest["disclosure_rule"]["threshold"], 1);
+        assert_eq!(manifest["tool_version"], env!("CARGO_PKG_VERSION"));
+        let sources = manifest["sources"].as_array().unwrap();
+        assert!(sources.iter().any(|s| s["kind"] == "bnpv-cases"));
+        assert!(sources.iter().all(|s| s["sha256"].as_str().is_some()));
+        // The formula name is neutralised in CSV, kept as text in JSON.
+        let transcoding = read(&out.join("transcoding.csv"));
+        assert!(transcoding.contains("'@SUM(1+1)"), "{transcoding}");
+        assert!(!transcoding.contains("\n@SUM"));
+        // Published values: paracetamol 4 cases, ibuprofen 1 hidden.
+        let substances = read(&out.join("substances.csv"));
+        assert!(substances.contains("02202,"), "{substances}");
+        assert!(substances.contains(",4,,"), "{substances}");
+        assert!(substances.contains(",< 2,small_count,"), "{substances}");
+        let years: Value = serde_json::from_str(&read(&out.join("substance_year.json"))).unwrap();
+        let para_2017 = years
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["substance_code"] == "02202" && r["category"] == "2017")
+            .unwrap();
+        assert_eq!(para_2017["count"], 2);
+        // No case identifier anywhere (the hand-built ids are A1…, C1…).
+        for name in &on_disk {
+            let text = read(&out.join(name));
+            for id in ["A1;", "\"A1\"", ",A1,", "C1;", "\"C1\"", ",C1,"] {
+                assert!(!text.contains(id), "{name} holds {id}");
+            }
+        }
+    }
+}
