@@ -1,0 +1,611 @@
+//! The `datamed` command line: clap definitions turned into calls of the
+//! core functions, with long work on a worker thread and its progress drawn
+//! on stderr. Results go to stdout; one error message, naming the place, to
+//! stderr. Exit codes: 0 done, 1 data error, 2 usage error.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+/// Writes a line to stdout; a closed pipe (`datamed ... | head`) ends the
+/// output quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Writes to stdout, ignoring a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+mod report;
+mod review;
+
+use report::{print_import_summary, print_indicators, print_match_summary, print_status};
+pub use review::{DecisionsCommand, ReviewCommand, ReviewName};
+use review::{run_decisions, run_review};
+
+use crate::error::{Error, Result};
+use crate::import::{ImportOptions, ImportSummary};
+use crate::jobs::{Job, Progress};
+use crate::model::Kind;
+use crate::store::Store;
+
+/// DataMed Workbench: link BNPV drug names to substance codes, review the
+/// doubtful ones, publish indicators. Without a subcommand, opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "datamed", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import extracts (files or directories) into a workspace.
+    Import {
+        /// The workspace file (created if missing).
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Files or directories to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Force the kind of file (e.g. bnpv-drugs, codex-vu, bdpm-compo).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+        /// Map an expected column to a found one: EXPECTED=FOUND (repeatable;
+        /// remembered for the next file of that kind).
+        #[arg(long = "map", value_parser = parse_mapping)]
+        mapping: Vec<(String, String)>,
+        /// Import again a file already imported, replacing its rows.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Show what a workspace holds: rows per kind, batches, issues.
+    Status {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// How many issues to list per batch.
+        #[arg(long, default_value_t = 10)]
+        issues: usize,
+    },
+    /// Import and match the bundled sample into the sample workspace (in the
+    /// OS data directory) and print what matching decided.
+    Demo {
+        /// Start again from an empty workspace.
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// Link every distinct drug name to substance codes.
+    Match {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+    },
+    /// Show how a name would be linked: decision and ranked candidates.
+    Lookup {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Level the name is typed at: specialite, produit, substance.
+        #[arg(long, default_value = "specialite")]
+        level: String,
+        /// The name, as a reporter would type it.
+        name: String,
+    },
+    /// Write a dataset out of the workspace.
+    Export {
+        /// What to export.
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Show the ORDEI indicators of a substance (or the substance list, or
+    /// the global page) as the portal would publish them.
+    Indicators {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Substance code (e.g. 02202); without it, the substances with
+        /// their cases.
+        #[arg(long, conflicts_with = "global")]
+        substance: Option<String>,
+        /// The whole base (the portal's global page).
+        #[arg(long)]
+        global: bool,
+        /// First year (default: the first year of the cases).
+        #[arg(long)]
+        from: Option<i64>,
+        /// Last year (default: the last year of the cases).
+        #[arg(long)]
+        to: Option<i64>,
+        /// Show the true counts beside the published ones (internal view).
+        #[arg(long)]
+        unmasked: bool,
+    },
+    /// Measure matching against a labelled truth file.
+    Evaluate {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Truth file: medicament,type,truth_codes.
+        #[arg(long)]
+        truth: PathBuf,
+    },
+    /// Choose the matching thresholds from a labelled truth file and store
+    /// them in the workspace.
+    Calibrate {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// Truth file: medicament,type,truth_codes.
+        #[arg(long)]
+        truth: PathBuf,
+        /// Auto precision to reach.
+        #[arg(long, default_value_t = 0.998)]
+        precision: f64,
+        /// Share of the other linkable names to keep reviewable.
+        #[arg(long, default_value_t = 0.995)]
+        kept: f64,
+    },
+    /// Write a synthetic BNPV extract and a CODEX extract derived from the
+    /// real BDPM.
+    Sample {
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of cases.
+        #[arg(long, default_value_t = 2000)]
+        cases: usize,
+        /// Random seed (same seed, same files).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// BDPM snapshot giving current names and compositions.
+        #[arg(long, default_value = "../shared/data/bdpm/2022-06")]
+        bdpm: PathBuf,
+        /// Older BDPM snapshot giving former names.
+        #[arg(long, default_value = "../shared/data/bdpm/2017-03")]
+        bdpm_former: PathBuf,
+        /// DataMed lists (product names, SOC labels).
+        #[arg(long, default_value = "../shared/data/datamed")]
+        datamed: PathBuf,
+        /// Also write the BDPM subset the sample needs under OUT/bdpm.
+        #[arg(long)]
+        with_bdpm: bool,
+    },
+    /// Review the doubtful names: queue, approve, reject, defer, undo,
+    /// history.
+    Review {
+        /// What to do.
+        #[command(subcommand)]
+        action: ReviewCommand,
+    },
+    /// Exchange decisions between workspaces.
+    Decisions {
+        /// What to do.
+        #[command(subcommand)]
+        action: DecisionsCommand,
+    },
+}
+
+/// The datasets `datamed export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every distinct name with its status and substance codes.
+    Transcoding {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// The CSV file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The ranked candidates of every name.
+    Candidates {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// The CSV file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The portal datasets (CSV and JSON) and their manifest, into a
+    /// directory replaced whole.
+    Portal {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// The directory to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Export even while more observations than the workspace allows
+        /// are pending review.
+        #[arg(long)]
+        allow_pending: bool,
+        /// First year (default: the first year of the cases).
+        #[arg(long)]
+        from: Option<i64>,
+        /// Last year (default: the last year of the cases).
+        #[arg(long)]
+        to: Option<i64>,
+    },
+}
+
+fn parse_level(s: &str) -> std::result::Result<crate::model::Level, String> {
+    let level = crate::model::Level::parse(s);
+    // Level::parse reads anything unknown as "inconnu": a typo must not.
+    if level == crate::model::Level::Inconnu && !s.trim().eq_ignore_ascii_case("inconnu") {
+        return Err(format!(
+            "unknown level \"{s}\"; one of: specialite, produit, substance, inconnu"
+        ));
+    }
+    Ok(level)
+}
+
+fn parse_kind(s: &str) -> std::result::Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown kind \"{s}\"; one of: {}", all.join(", "))
+    })
+}
+
+fn parse_mapping(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((e, f)) if !e.trim().is_empty() && !f.trim().is_empty() => {
+            Ok((e.trim().to_string(), f.trim().to_string()))
+        }
+        _ => Err(format!("\"{s}\": EXPECTED=FOUND expected")),
+    }
+}
+
+/// The OS user, recorded as the author of imports and decisions.
+pub fn os_user() -> String {
+    whoami::username().unwrap_or_else(|_| "inconnu".to_string())
+}
+
+/// Runs a parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match execute(cli.command) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<()> {
+    match command {
+        Command::Import {
+            workspace,
+            paths,
+            kind,
+            mapping,
+            replace,
+        } => {
+            let options = ImportOptions {
+                kind,
+                replace,
+                mapping,
+                user: os_user(),
+            };
+            let summary = run_with_progress("import", move |progress| {
+                let mut store = Store::open(&workspace)?;
+                crate::import::import_paths(&mut store, &paths, &options, progress)
+            })?;
+            print_import_summary(&summary);
+            Ok(())
+        }
+        Command::Status { workspace, issues } => {
+            let store = open_existing(&workspace)?;
+            print_status(&store, issues)
+        }
+        Command::Demo { fresh } => {
+            let workspace = crate::sample_workspace::data_dir()?
+                .join(crate::sample_workspace::SAMPLE_WORKSPACE);
+            if fresh {
+                for suffix in ["", "-wal", "-shm"] {
+                    let file = PathBuf::from(format!("{}{suffix}", workspace.display()));
+                    if file.exists() {
+                        std::fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
+                    }
+                }
+            }
+            outln!("sample workspace: {}", workspace.display());
+            let ws = workspace.clone();
+            let summary = run_with_progress("demo", move |progress| {
+                crate::sample_workspace::prepare(&ws, &os_user(), progress)
+            })?;
+            print_match_summary(&summary);
+            outln!(
+                "\nnext: datamed status -w {0} | datamed lookup -w {0} \"DOLIPRANNE 1000MG CPR\"",
+                workspace.display()
+            );
+            Ok(())
+        }
+        Command::Match { workspace } => {
+            open_existing(&workspace)?;
+            let summary = run_with_progress("match", move |progress| {
+                let mut store = Store::open(&workspace)?;
+                crate::matching::engine::match_workspace(&mut store, progress)
+            })?;
+            print_match_summary(&summary);
+            Ok(())
+        }
+        Command::Lookup {
+            workspace,
+            level,
+            name,
+        } => {
+            let store = open_existing(&workspace)?;
+            let level = crate::model::Level::parse(&level);
+            let m = crate::matching::engine::lookup(&store, &name, level)?;
+            let names = store.substance_name_map()?;
+            let named = |codes: &[String]| {
+                codes
+                    .iter()
+                    .map(|c| format!("{c} {}", names.get(c).map_or("", String::as_str)))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            outln!(
+                "{name} ({}): {} — {} (score {:.2}) → {}",
+                level.label(),
+                m.status.as_str(),
+                m.method,
+                m.score,
+                named(&m.substance_codes)
+            );
+            for c in &m.candidates {
+                outln!(
+                    "  {:>2}. {:.3} {} {} {} → {}\n      {}",
+                    c.rank,
+                    c.score,
+                    c.target_level,
+                    c.target_code,
+                    c.target_name,
+                    named(&c.substance_codes),
+                    c.explanation
+                );
+            }
+            Ok(())
+        }
+        Command::Export { what } => match what {
+            ExportCommand::Transcoding { workspace, out } => {
+                let store = open_existing(&workspace)?;
+                let n = crate::export::export_transcoding(&store, &out)?;
+                outln!("{}: {} names", out.display(), thousands(n as i64));
+                Ok(())
+            }
+            ExportCommand::Candidates { workspace, out } => {
+                let store = open_existing(&workspace)?;
+                let n = crate::export::export_candidates(&store, &out)?;
+                outln!("{}: {} candidates", out.display(), thousands(n as i64));
+                Ok(())
+            }
+            ExportCommand::Portal {
+                workspace,
+                out,
+                allow_pending,
+                from,
+                to,
+            } => {
+                let store = open_existing(&workspace)?;
+                let options = crate::export::portal::PortalOptions {
+                    allow_pending,
+                    period: crate::indicators::Period { from, to },
+                };
+                let summary = crate::export::portal::export_portal(&store, &out, &options)?;
+                outln!(
+                    "{}: {} files, {} substances; {:.1} % of observations pending review",
+                    summary.dir.display(),
+                    summary.files.len(),
+                    thousands(summary.substances as i64),
+                    100.0 * summary.pending.share()
+                );
+                for (file, rows) in &summary.files {
+                    outln!("  {file:<40} {:>10} rows", thousands(*rows as i64));
+                }
+                Ok(())
+            }
+        },
+        Command::Indicators {
+            workspace,
+            substance,
+            global,
+            from,
+            to,
+            unmasked,
+        } => {
+            let store = open_existing(&workspace)?;
+            print_indicators(
+                &store,
+                substance,
+                global,
+                crate::indicators::Period { from, to },
+                unmasked,
+            )
+        }
+        Command::Evaluate { workspace, truth } => {
+            let store = open_existing(&workspace)?;
+            let truth = crate::matching::evaluate::read_truth(&truth)?;
+            out!("{}", crate::matching::evaluate::evaluate(&store, &truth)?);
+            Ok(())
+        }
+        Command::Calibrate {
+            workspace,
+            truth,
+            precision,
+            kept,
+        } => {
+            open_existing(&workspace)?;
+            let truth = crate::matching::evaluate::read_truth(&truth)?;
+            let point = run_with_progress("calibrate", move |progress| {
+                let store = Store::open(&workspace)?;
+                crate::matching::evaluate::calibrate_workspace(
+                    &store, &truth, precision, kept, progress,
+                )
+            })?;
+            outln!(
+                "thresholds stored: auto {:.2}, review {:.2} — auto {:.1} % of observations, precision {:.2} % (names) / {:.2} % (observations); {:.1} % of the other linkable names reviewable",
+                point.auto,
+                point.review,
+                100.0 * point.auto_obs_share,
+                100.0 * point.auto_precision_names,
+                100.0 * point.auto_precision_obs,
+                100.0 * point.linkable_kept_share
+            );
+            outln!("run datamed match again to apply them");
+            Ok(())
+        }
+        Command::Sample {
+            out,
+            cases,
+            seed,
+            bdpm,
+            bdpm_former,
+            datamed,
+            with_bdpm,
+        } => {
+            let options = crate::sample::SampleOptions {
+                out_dir: out,
+                cases,
+                seed,
+                bdpm_current: bdpm,
+                bdpm_former,
+                datamed_dir: datamed,
+                with_bdpm_subset: with_bdpm,
+            };
+            let summary = run_with_progress("sample", move |progress| {
+                crate::sample::generate(&options, progress)
+            })?;
+            outln!(
+                "{} cases, {} drug rows ({} distinct names), {} effects",
+                summary.cases,
+                summary.drug_rows,
+                summary.distinct_names,
+                summary.effect_rows
+            );
+            for file in &summary.files {
+                outln!("  {}", file.display());
+            }
+            Ok(())
+        }
+        Command::Review { action } => run_review(action),
+        Command::Decisions { action } => run_decisions(action),
+    }
+}
+
+fn open_existing(workspace: &std::path::Path) -> Result<Store> {
+    if !workspace.exists() {
+        return Err(Error::Usage(format!(
+            "no workspace at {}: create one with datamed import",
+            workspace.display()
+        )));
+    }
+    Store::open(workspace)
+}
+
+/// Runs `work` on a named worker thread and draws its progress on stderr
+/// (a bar with a rate on long work, nothing when stderr is not a terminal).
+pub fn run_with_progress<T: Send + 'static>(
+    name: &str,
+    work: impl FnOnce(&Progress) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let progress = Progress::new();
+    let job = Job::spawn(name, Arc::clone(&progress), work)?;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:30} [{bar:30}] {percent:>3}% {prefix} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    let mut phase = String::new();
+    let mut phase_started = Instant::now();
+    while !job.is_finished() {
+        std::thread::sleep(Duration::from_millis(100));
+        let now_phase = progress.phase();
+        if now_phase != phase {
+            if !phase.is_empty() && !bar.is_hidden() {
+                bar.println(format!("{phase}: done"));
+            }
+            phase = now_phase;
+            bar.set_message(phase.clone());
+            bar.reset();
+            phase_started = Instant::now();
+        }
+        let items = progress.items();
+        if items > 0 {
+            let rate = items as f64 / phase_started.elapsed().as_secs_f64().max(0.001);
+            bar.set_prefix(format!(
+                "{} rows, {} rows/s",
+                thousands(items as i64),
+                thousands(rate as i64)
+            ));
+        } else {
+            bar.set_prefix(String::new());
+        }
+        bar.set_length(progress.total().max(1));
+        bar.set_position(progress.done());
+    }
+    bar.finish_and_clear();
+    let result = job.join();
+    if result.is_ok() {
+        eprintln!(
+            "{name}: finished in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    result
+}
+
+/// 15676 → "15,676".
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(15676), "15,676");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_041_960), "1,041,960");
+        assert_eq!(thousands(-1000), "-1,000");
+    }
+
+    #[test]
+    fn mapping_syntax() {
+        assert_eq!(
+            parse_mapping("MEDICAMENT=DRUG_NAME"),
+            Ok(("MEDICAMENT".to_string(), "DRUG_NAME".to_string()))
+        );
+        assert!(parse_mapping("MEDICAMENT").is_err());
+    }
+}

@@ -1,0 +1,250 @@
+//! What the commands print: import, status, matching and indicator reports.
+
+use super::*;
+
+/// Opens a workspace that must already exist.
+/// `datamed indicators`: the substance list, or one substance's (or the
+/// global page's) breakdowns, published values beside the true ones when
+/// `unmasked`, and what pending names would add.
+pub(super) fn print_indicators(
+    store: &Store,
+    substance: Option<String>,
+    global: bool,
+    period: crate::indicators::Period,
+    unmasked: bool,
+) -> Result<()> {
+    use crate::indicators::Computation;
+    let computation = Computation::new(store, period)?;
+    let rule = computation.rule();
+    let years = computation.years();
+    let count = |n: i64, shown: crate::indicators::disclosure::Shown| {
+        let published = rule.text(shown);
+        match (unmasked, shown.reason()) {
+            (true, Some(r)) => format!("{:>10} {published:>8} ({})", thousands(n), r.as_str()),
+            (true, None) => format!("{:>10} {published:>8}", thousands(n)),
+            (false, Some(r)) => format!("{published:>8} ({})", r.as_str()),
+            (false, None) => format!("{published:>8}"),
+        }
+    };
+    let Some(code) = substance.filter(|_| !global) else {
+        if !global {
+            outln!("Substances with linked cases, {}–{}", years.from, years.to);
+            for s in computation.substances()? {
+                outln!(
+                    "  {:<8} {:<50} {}",
+                    s.code,
+                    s.name,
+                    count(s.cases, s.cases_shown)
+                );
+            }
+            return Ok(());
+        }
+        let g = computation.global()?;
+        print_breakdowns(&g, years, unmasked, &count);
+        return Ok(());
+    };
+    let ind = computation.substance(&code)?;
+    print_breakdowns(&ind, years, unmasked, &count);
+    if let Some(p) = &ind.patients {
+        outln!(
+            "\nOpen Medic ({} years): {} patients, {:.0} a year, usage level {}; reporting rate {}",
+            p.years.len(),
+            count(p.total, p.total_shown).trim(),
+            p.per_year,
+            p.usage_level,
+            p.rate_per_100k.map_or("not shown".to_string(), |r| format!(
+                "{r:.1} per 100,000 patients"
+            ))
+        );
+        for b in &p.breakdowns {
+            outln!("  {}", b.dimension);
+            for c in &b.cells {
+                outln!("    {:<40} {}", c.category, count(c.count, c.shown));
+            }
+        }
+    }
+    let impact = computation.pending_impact(&code)?;
+    if !impact.is_empty() {
+        outln!("\nPending names that would add cases if approved");
+        for i in impact {
+            outln!("  +{:<6} {} ({})", i.added_cases, i.name, i.level.as_str());
+        }
+    }
+    Ok(())
+}
+
+/// The breakdowns of one substance or of the global page.
+pub(super) fn print_breakdowns(
+    ind: &crate::indicators::Indicators,
+    years: crate::indicators::YearRange,
+    unmasked: bool,
+    count: &dyn Fn(i64, crate::indicators::disclosure::Shown) -> String,
+) {
+    outln!(
+        "{} {} — {}–{}{}",
+        ind.code.as_deref().unwrap_or(""),
+        ind.name,
+        years.from,
+        years.to,
+        if unmasked {
+            " (true count, published)"
+        } else {
+            ""
+        }
+    );
+    outln!("cases {}", count(ind.cases, ind.cases_shown));
+    for b in &ind.breakdowns {
+        outln!("\n{}", b.dimension);
+        for c in &b.cells {
+            let label = if c.detail.is_empty() {
+                c.category.clone()
+            } else {
+                format!("{} / {}", c.category, c.detail)
+            };
+            outln!("  {label:<60} {}", count(c.count, c.shown));
+        }
+    }
+}
+
+pub(super) fn print_match_summary(summary: &crate::matching::engine::MatchSummary) {
+    if let Some(t) = summary.thresholds {
+        outln!(
+            "{} names, {} observations matched in {} ms (thresholds: auto {:.2}, review {:.2})",
+            thousands(summary.names),
+            thousands(summary.observations),
+            summary.ranking_ms,
+            t.auto,
+            t.review
+        );
+    }
+    let mut by_status: std::collections::BTreeMap<&str, (i64, i64)> = Default::default();
+    for ((status, _, _), (n, o)) in &summary.by_status_method_level {
+        let e = by_status.entry(status.as_str()).or_default();
+        e.0 += n;
+        e.1 += o;
+    }
+    outln!("\nBy status              names   observations");
+    for (status, (n, o)) in &by_status {
+        outln!(
+            "  {status:<12} {:>12} {:>14}  ({:.1} % of observations)",
+            thousands(*n),
+            thousands(*o),
+            100.0 * *o as f64 / summary.observations.max(1) as f64
+        );
+    }
+    outln!("\nBy status, method and level");
+    for ((status, method, level), (n, o)) in &summary.by_status_method_level {
+        outln!(
+            "  {:<10} {:<32} {:<11} {:>9} names {:>11} obs",
+            status.as_str(),
+            method,
+            level,
+            thousands(*n),
+            thousands(*o)
+        );
+    }
+}
+
+pub(super) fn print_import_summary(summary: &ImportSummary) {
+    for report in &summary.imported {
+        let c = report.counts;
+        outln!(
+            "{} ({}, {}): {} rows read, {} kept, {} rejected, {} dropped by rule, {} warnings — batch {}",
+            report.path.display(),
+            report.kind,
+            report.encoding,
+            thousands(c.read as i64),
+            thousands(c.kept as i64),
+            thousands(c.rejected as i64),
+            thousands(c.dropped as i64),
+            thousands(c.warnings as i64),
+            report.batch_id
+        );
+    }
+    for (path, why) in &summary.skipped {
+        outln!("skipped {}: {why}", path.display());
+    }
+}
+
+pub(super) fn print_status(store: &Store, issue_limit: usize) -> Result<()> {
+    outln!("Workspace {}", store.path().display());
+    let counts = store.counts()?;
+    outln!("\nRows");
+    for (kind, n) in &counts.rows_per_kind {
+        if *n > 0 {
+            outln!("  {:<44} {:>12}", kind_label(*kind), thousands(*n));
+        }
+    }
+    outln!(
+        "  {:<44} {:>12}",
+        "distinct drug names (name, level)",
+        thousands(counts.drug_names)
+    );
+    outln!("\nBatches");
+    for batch in store.batches()? {
+        let state = match &batch.superseded_at {
+            Some(at) => format!(" (superseded {at})"),
+            None => String::new(),
+        };
+        outln!(
+            "  #{} {} {}{} — {}, read {}, kept {}, rejected {}, warnings {}; {} by {}{}",
+            batch.id,
+            batch.kind,
+            batch.file_name,
+            batch
+                .sheet
+                .as_deref()
+                .map(|s| format!(" [{s}]"))
+                .unwrap_or_default(),
+            batch.encoding,
+            thousands(batch.rows_read),
+            thousands(batch.rows_kept),
+            thousands(batch.rows_rejected),
+            thousands(batch.warnings),
+            batch.imported_at,
+            batch.imported_by,
+            state
+        );
+        let (issues, total) = store.batch_issues(batch.id, issue_limit)?;
+        for issue in &issues {
+            outln!(
+                "      {} line {}{}: {}",
+                issue.severity,
+                issue.line.map_or("?".to_string(), |l| l.to_string()),
+                issue
+                    .column
+                    .as_deref()
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default(),
+                issue.message
+            );
+        }
+        if total > issues.len() as i64 {
+            outln!("      … and {} more", total - issues.len() as i64);
+        }
+    }
+    Ok(())
+}
+
+/// What a kind's rows are, in the agents' words.
+pub(super) fn kind_label(kind: Kind) -> String {
+    let what = match kind {
+        Kind::BnpvCases => "cas (BNPV)",
+        Kind::BnpvDrugs => "observations médicament (BNPV)",
+        Kind::BnpvEffects => "effets (BNPV)",
+        Kind::CodexVu => "spécialités (CODEX dbo_VU)",
+        Kind::CodexProduit => "produits (CODEX)",
+        Kind::CodexProduitHisto => "anciens noms de produit (CODEX)",
+        Kind::CodexPresentations => "présentations (CODEX)",
+        Kind::CodexComposants => "composants (CODEX)",
+        Kind::CodexNomsSubstance => "noms de substance (CODEX)",
+        Kind::CodexHistoNomsVu => "anciens noms de spécialité (CODEX)",
+        Kind::CodexVuAtc => "classes ATC (CODEX)",
+        Kind::BdpmCis => "spécialités (BDPM CIS)",
+        Kind::BdpmCip => "présentations (BDPM CIP)",
+        Kind::BdpmCompo => "compositions (BDPM COMPO)",
+        Kind::BdpmGener => "groupes génériques (BDPM GENER)",
+        Kind::OpenMedic => "lignes Open Medic",
+    };
+    what.to_string()
+}
