@@ -303,3 +303,52 @@ fn ctrl_q_closes_the_window() {
         .any(|v| v.commands.contains(&egui::ViewportCommand::Close));
     assert!(closing, "Ctrl+Q asks the window to close");
 }
+
+/// The acceptance: ten names cleared with the keyboard alone, two
+/// undone, all ten in the audit log with their name, author and time.
+#[test]
+fn ten_names_with_the_keyboard_alone_then_two_undone() {
+    let (_dir, path) = workspace();
+    let mut h = harness(&path);
+    let before = h.state().queue().len();
+    assert!(before >= 10, "the sample leaves {before} names to review");
+    let mut cleared = Vec::new();
+    for _ in 0..10 {
+        cleared.push(selected_name(&h));
+        key(&mut h, Key::Num1);
+        key(&mut h, Key::Enter);
+    }
+    assert_eq!(h.state().queue().len(), before - 10);
+    for _ in 0..2 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+    }
+    assert_eq!(h.state().queue().len(), before - 8, "two names came back");
+    let store = Store::open(&path).unwrap();
+    let log = store.audit_log().unwrap();
+    let approvals: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == AuditAction::Approve)
+        .collect();
+    assert_eq!(approvals.len(), 10);
+    for (entry, name) in approvals.iter().zip(&cleared) {
+        assert_eq!(entry.name, name.name);
+        assert_eq!(entry.author, REVIEWER);
+        assert!(entry.at.starts_with("20"), "{}", entry.at);
+    }
+    let undone: Vec<_> = log.iter().filter(|e| e.compensates.is_some()).collect();
+    assert_eq!(undone.len(), 2);
+    // The last two approvals are the ones compensated; the first eight stand.
+    assert_eq!(undone[0].compensates, Some(approvals[9].id));
+    assert_eq!(undone[1].compensates, Some(approvals[8].id));
+    for name in &cleared[..8] {
+        let d = store
+            .decision(&DecisionKey::of(name))
+            .unwrap()
+            .expect("decided");
+        assert_eq!(d.status, DecisionStatus::Approved);
+    }
+    for name in &cleared[8..] {
+        assert!(store.decision(&DecisionKey::of(name)).unwrap().is_none());
+    }
+}
