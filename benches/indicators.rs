@@ -40,7 +40,10 @@ fn main() {
     }
     let started = Instant::now();
     let _ = computation.global().unwrap_or_else(|e| fail(&e));
-    println!("global page: {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "global page: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     let started = Instant::now();
     let all = computation.all_substances().unwrap_or_else(|e| fail(&e));
     println!(

@@ -30,6 +30,7 @@ use super::command::Command;
 use super::diff::{Column, align};
 use super::model::{self, ImportRun, ImportStop, Loaded, MappingRequest, Snapshot};
 use super::state::{UiState, View};
+use super::views::indicators::IndicatorsState;
 use super::{theme, views};
 
 /// How many hits the manual search lists.
@@ -259,6 +260,7 @@ pub struct WorkbenchApp {
     import: ImportState,
     dialog: Option<Dialog>,
     file_dialog: Option<mpsc::Receiver<Option<Command>>>,
+    indicators: IndicatorsState,
 }
 
 impl WorkbenchApp {
@@ -313,6 +315,7 @@ impl WorkbenchApp {
             import: ImportState::default(),
             dialog: None,
             file_dialog: None,
+            indicators: IndicatorsState::default(),
         }
     }
 
@@ -355,6 +358,17 @@ impl WorkbenchApp {
             std::thread::sleep(std::time::Duration::from_millis(10));
             self.poll_jobs();
         }
+    }
+
+    /// The Indicateurs view's state and last results.
+    pub fn indicators(&self) -> &IndicatorsState {
+        &self.indicators
+    }
+
+    /// Waits until the indicators asked for are computed (tests; the
+    /// window never blocks).
+    pub fn wait_for_indicators(&mut self) {
+        self.indicators.wait(&self.ctx);
     }
 
     /// Queues a command, as a view would.
@@ -520,6 +534,7 @@ impl WorkbenchApp {
                 loaded.reused
             ));
         }
+        self.indicators.reset(&path);
         self.ws = Some(Workspace {
             path,
             store: loaded.store,
@@ -541,6 +556,7 @@ impl WorkbenchApp {
         if let Some(ws) = &mut self.ws {
             ws.snap = snap;
         }
+        self.indicators.invalidate();
         self.refilter_queue(keep);
         self.refilter_table_keeping(keep_row);
         if self.review.current().map(|i| i.name.id) != keep {
@@ -875,6 +891,8 @@ impl WorkbenchApp {
                 }
             }
             Command::ShowView(v) => self.state.view = v,
+            Command::PickSubstance(code) => self.indicators.pick(&code),
+            Command::RecomputeIndicators => self.indicators.invalidate(),
             Command::OpenSettings => {
                 self.dialog = Some(Dialog::Settings {
                     reviewer: self.state.author(),
@@ -1227,6 +1245,10 @@ impl eframe::App for WorkbenchApp {
             }
             (Some(ws), View::Review) => {
                 views::review::review_ui(ui, &mut self.state.queue, &mut self.review, ws, &mut out)
+            }
+            (Some(_), View::Indicators) => {
+                self.indicators.poll(&ctx);
+                views::indicators::indicators_ui(ui, &mut self.indicators, &mut out)
             }
             (Some(ws), View::Transcoding) => views::transcoding::transcoding_ui(
                 ui,

@@ -90,6 +90,10 @@ pub enum Command {
     /// Restore the state before this audit entry (a second reviewer's
     /// revert).
     Revert(i64),
+    /// Show the indicators of this substance code.
+    PickSubstance(String),
+    /// The indicators' year range changed: compute them again.
+    RecomputeIndicators,
     /// Hide the message line.
     DismissNotice,
     /// Close the window (eframe saves the UI state on the way out).

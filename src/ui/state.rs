@@ -25,6 +25,8 @@ pub enum View {
     Review,
     /// Every name with its status and decision.
     Transcoding,
+    /// The ORDEI indicators of a substance, published and internal.
+    Indicators,
 }
 
 impl View {
@@ -34,6 +36,7 @@ impl View {
             View::Import => "Importer",
             View::Review => "Revue",
             View::Transcoding => "Table de transcodage",
+            View::Indicators => "Indicateurs",
         }
     }
 }

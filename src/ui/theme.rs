@@ -17,6 +17,10 @@ pub const QUEUE_WIDTH: f32 = 460.0;
 pub const SCORE_BAR_WIDTH: f32 = 90.0;
 /// Height of a candidate's score bar.
 pub const SCORE_BAR_HEIGHT: f32 = 10.0;
+/// Default width of the substance picker of the Indicateurs view.
+pub const PICKER_WIDTH: f32 = 340.0;
+/// Width kept for the SOC names beside their horizontal bars.
+pub const SOC_AXIS_WIDTH: f32 = 290.0;
 /// Corner radius of bars and cards.
 pub const RADIUS: f32 = 3.0;
 /// Width of a job's progress bar in the status bar (half as wide again
@@ -44,6 +48,10 @@ pub const BAR_TRACK: Color32 = Color32::from_rgb(0xdd, 0xe1, 0xe7);
 pub const DIFF_CHANGED: Color32 = Color32::from_rgb(0xff, 0xd8, 0x8a);
 /// Background of characters present on one side only.
 pub const DIFF_GAP: Color32 = Color32::from_rgb(0xf7, 0xb9, 0xb4);
+/// A bar the portal does not publish ("< 11").
+pub const HIDDEN_BAR: Color32 = Color32::from_rgb(0xb8, 0xbe, 0xc8);
+/// Why a count is hidden.
+pub const HIDDEN_TEXT: Color32 = WAIT;
 /// Filled part of a progress bar.
 pub const PROGRESS_FILL: Color32 = Color32::from_rgb(0x9c, 0xd3, 0xa8);
 

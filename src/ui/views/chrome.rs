@@ -65,7 +65,12 @@ pub fn top_bar_ui(
                 }
             });
             ui.separator();
-            for view in [View::Import, View::Review, View::Transcoding] {
+            for view in [
+                View::Import,
+                View::Review,
+                View::Transcoding,
+                View::Indicators,
+            ] {
                 let text = RichText::new(view.label()).strong();
                 if ui.selectable_label(state.view == view, text).clicked() {
                     out.push(Command::ShowView(view));

@@ -1,12 +1,13 @@
 //! The views: each draws from the state it is given and pushes
 //! [`Command`](super::command::Command)s; none writes to the workspace.
 //! [`chrome`] the menu, tabs and status bar; [`import`], [`review`] and
-//! [`transcoding`] the three views; [`dialogs`] the modal dialogs. The
+//! [`transcoding`] the three views; [`indicators`] the ORDEI indicators; [`dialogs`] the modal dialogs. The
 //! helpers below format numbers and names the French way.
 
 pub mod chrome;
 pub mod dialogs;
 pub mod import;
+pub mod indicators;
 pub mod review;
 pub mod transcoding;
 
