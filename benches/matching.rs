@@ -41,8 +41,8 @@ fn main() {
     let referential = Referential::build(&rows);
     let build_s = started.elapsed().as_secs_f64();
     let names = store.drug_names().unwrap_or_default();
-    let started = Instant::now();
     let years = store.name_years().unwrap_or_default();
+    let started = Instant::now();
     let ranked = rank_all(&referential, &names, &years, &Progress::new()).unwrap_or_default();
     let rank_s = started.elapsed().as_secs_f64();
     let truth_of = |i: usize| truth.get(&(names[i].name.trim().to_string(), names[i].level));

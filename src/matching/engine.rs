@@ -385,9 +385,9 @@ pub fn match_workspace(store: &mut Store, progress: &Progress) -> Result<MatchSu
     let referential = Referential::build(&rows);
     let names = store.drug_names()?;
     let t = thresholds(store)?;
+    let years = store.name_years()?;
     progress.start_phase("match names", names.len() as u64);
     let started = std::time::Instant::now();
-    let years = store.name_years()?;
     let ranked = rank_all(&referential, &names, &years, progress)?;
     let ranking_ms = started.elapsed().as_millis();
     progress.set_done(names.len() as u64);
