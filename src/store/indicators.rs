@@ -213,6 +213,10 @@ impl Store {
                 "DROP TABLE IF EXISTS temp.ind_link;
                  DROP TABLE IF EXISTS temp.ind_obs;
                  DROP TABLE IF EXISTS temp.ind_case;
+                 DROP TABLE IF EXISTS temp.ind_years;
+                 DROP TABLE IF EXISTS temp.ind_notifiers;
+                 CREATE TEMP TABLE ind_years AS SELECT DISTINCT year FROM bnpv_case WHERE year IS NOT NULL;
+                 CREATE TEMP TABLE ind_notifiers AS SELECT DISTINCT notifier FROM bnpv_case;
                  CREATE TEMP TABLE ind_link (
                      name_id INTEGER NOT NULL, code TEXT NOT NULL,
                      PRIMARY KEY (name_id, code)) WITHOUT ROWID;
@@ -280,8 +284,9 @@ impl Store {
     ) -> Result<Vec<(Dimension, CountRow)>> {
         let run = || -> rusqlite::Result<Vec<(Dimension, CountRow)>> {
             let present: Vec<i64> = {
+                // Read once per computation (a scan of every case), not per call.
                 let mut stmt = self.conn.prepare(
-                    "SELECT DISTINCT year FROM bnpv_case WHERE year BETWEEN ?1 AND ?2 ORDER BY 1",
+                    "SELECT year FROM temp.ind_years WHERE year BETWEEN ?1 AND ?2 ORDER BY 1",
                 )?;
                 stmt.query_map([years.from, years.to], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?
@@ -289,7 +294,7 @@ impl Store {
             let notifiers: Vec<String> = {
                 let mut stmt = self
                     .conn
-                    .prepare("SELECT DISTINCT notifier FROM bnpv_case ORDER BY 1")?;
+                    .prepare("SELECT notifier FROM temp.ind_notifiers ORDER BY 1")?;
                 stmt.query_map([], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?
             };
