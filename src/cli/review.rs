@@ -519,37 +519,11 @@ pub(super) fn run_review(action: ReviewCommand) -> Result<()> {
         ReviewCommand::Undo {
             workspace,
             author: who,
-        } => {
-            let who = author(who);
-            let mut store = open_existing(&workspace)?;
-            let names = store.substance_name_map()?;
-            match review::undo(&mut store, &who)? {
-                None => outln!("nothing to undo for {who}"),
-                Some(entries) => {
-                    for e in &entries {
-                        outln!("undone: {}", audit_line(e, &names));
-                    }
-                }
-            }
-            Ok(())
-        }
+        } => undo_or_redo(&workspace, &author(who), review::undo, "undo", "undone"),
         ReviewCommand::Redo {
             workspace,
             author: who,
-        } => {
-            let who = author(who);
-            let mut store = open_existing(&workspace)?;
-            let names = store.substance_name_map()?;
-            match review::redo(&mut store, &who)? {
-                None => outln!("nothing to redo for {who}"),
-                Some(entries) => {
-                    for e in &entries {
-                        outln!("redone: {}", audit_line(e, &names));
-                    }
-                }
-            }
-            Ok(())
-        }
+        } => undo_or_redo(&workspace, &author(who), review::redo, "redo", "redone"),
         ReviewCommand::Revert {
             workspace,
             entry,
@@ -690,6 +664,27 @@ pub(super) fn run_review(action: ReviewCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `review undo` and `review redo`: one step of `who`'s, printed entry by entry.
+fn undo_or_redo(
+    workspace: &std::path::Path,
+    who: &str,
+    step: fn(&mut Store, &str) -> Result<Option<Vec<crate::review::AuditEntry>>>,
+    verb: &str,
+    done: &str,
+) -> Result<()> {
+    let mut store = open_existing(workspace)?;
+    let names = store.substance_name_map()?;
+    match step(&mut store, who)? {
+        None => outln!("nothing to {verb} for {who}"),
+        Some(entries) => {
+            for e in &entries {
+                outln!("{done}: {}", audit_line(e, &names));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn run_decisions(action: DecisionsCommand) -> Result<()> {

