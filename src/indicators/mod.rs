@@ -2,17 +2,21 @@
 //! shows them and as the agency sees them before publishing. A
 //! [`Computation`] resolves once which names are linked — a reviewer's
 //! approval first, else matching's `auto` ([`crate::review::resolution`]);
-//! rejected, pending and unmatched names count nowhere — hands those pairs
-//! to the store, which derives the cleaned (substance, case) pairs of the
-//! year range, and then asks the store for each breakdown (SQL aggregation:
-//! no case row is ever loaded here). Every count comes back with the true
-//! value (the internal view) and what [`disclosure`] lets be published.
-//! [`Computation::pending_impact`] says how many cases each pending name
-//! would add to a substance if approved.
+//! rejected, pending and unmatched names count nowhere — and reads the
+//! indicator index ([`index`]): the cleaned cases reduced to ids and bits,
+//! their SOC and HLT, and each substance's distinct cases. Every breakdown
+//! of a substance, for any year range, is then one pass over its own cases
+//! (a millisecond for the largest), and every substance's is one pass over
+//! the million (substance, case) pairs. Every count comes back with the
+//! true value (the internal view) and what [`disclosure`] lets be
+//! published. [`Computation::pending_impact`] says how many cases each
+//! pending name would add to a substance if approved.
 
 pub mod disclosure;
+mod index;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -23,6 +27,7 @@ use crate::review::DecisionKey;
 use crate::store::Store;
 pub use crate::store::indicators::{CountRow, Dimension, PatientDimension, Scope, YearRange};
 use disclosure::{Rule, Shown};
+use index::{Index, Tally};
 
 /// The workspace setting: the largest share of observations still pending
 /// that an export accepts.
@@ -238,8 +243,9 @@ pub struct Computation<'s> {
     store: &'s Store,
     years: YearRange,
     rule: Rule,
-    names: HashMap<String, String>,
-    pending: Vec<PendingKey>,
+    names: Arc<HashMap<String, String>>,
+    pending: Arc<Vec<PendingKey>>,
+    index: Arc<Index>,
 }
 
 impl<'s> Computation<'s> {
@@ -251,17 +257,6 @@ impl<'s> Computation<'s> {
             return Err(Error::Usage(
                 "no linked names: run datamed match on this workspace first".into(),
             ));
-        }
-        let range = store.case_year_range()?;
-        let years = YearRange {
-            from: period.from.or(range.map(|r| r.from)).unwrap_or(0),
-            to: period.to.or(range.map(|r| r.to)).unwrap_or(0),
-        };
-        if years.from > years.to {
-            return Err(Error::Usage(format!(
-                "the period {}–{} is empty: --from must not be after --to",
-                years.from, years.to
-            )));
         }
         let mut pairs = Vec::new();
         let mut keys: BTreeMap<DecisionKey, PendingKey> = BTreeMap::new();
@@ -298,14 +293,51 @@ impl<'s> Computation<'s> {
             .filter(|(k, p)| !decided.contains(k) && !p.proposed.is_empty())
             .map(|(_, p)| p)
             .collect();
-        store.prepare_linked_observations(&pairs, years)?;
-        Ok(Computation {
+        let pending: Vec<PendingKey> = pending;
+        let watched: HashSet<i64> = pending
+            .iter()
+            .flat_map(|k| k.name_ids.iter().copied())
+            .collect();
+        let index = Index::build(store, &pairs, &watched)?;
+        let mut computation = Computation {
             store,
-            years,
+            years: YearRange { from: 0, to: 0 },
             rule,
-            names: store.substance_name_map()?,
-            pending,
+            names: Arc::new(store.substance_name_map()?),
+            pending: Arc::new(pending),
+            index: Arc::new(index),
+        };
+        computation.years = computation.years_of(period)?;
+        Ok(computation)
+    }
+
+    /// The same computation over another period: nothing is read again.
+    pub fn with_period(&self, period: Period) -> Result<Computation<'s>> {
+        Ok(Computation {
+            store: self.store,
+            years: self.years_of(period)?,
+            rule: self.rule,
+            names: Arc::clone(&self.names),
+            pending: Arc::clone(&self.pending),
+            index: Arc::clone(&self.index),
         })
+    }
+
+    /// The years of `period`, a missing bound being the first or last year
+    /// of the cleaned cases.
+    fn years_of(&self, period: Period) -> Result<YearRange> {
+        let range = self.index.bounds();
+        let years = YearRange {
+            from: period.from.or(range.map(|r| r.from)).unwrap_or(0),
+            to: period.to.or(range.map(|r| r.to)).unwrap_or(0),
+        };
+        if years.from > years.to {
+            return Err(Error::Usage(format!(
+                "the period {}–{} is empty: --from must not be after --to",
+                years.from, years.to
+            )));
+        }
+        Ok(years)
     }
 
     /// The years counted.
@@ -323,19 +355,26 @@ impl<'s> Computation<'s> {
         self.names.get(code).cloned().unwrap_or_default()
     }
 
-    /// Every substance with linked cases, most cases first.
+    /// Every substance with linked cases in the period, most cases first.
     pub fn substances(&self) -> Result<Vec<SubstanceCount>> {
-        Ok(self
-            .store
-            .indicator_totals(Scope::AllSubstances)?
-            .into_iter()
-            .map(|(code, cases)| SubstanceCount {
-                name: self.substance_name(&code),
-                code,
-                cases,
-                cases_shown: self.rule.single(cases),
+        let mut list: Vec<SubstanceCount> = self
+            .index
+            .substances()
+            .filter_map(|(code, cases)| {
+                let n = cases
+                    .iter()
+                    .filter(|&&pos| self.index.in_years(pos, self.years))
+                    .count() as i64;
+                (n > 0).then(|| SubstanceCount {
+                    name: self.substance_name(code),
+                    code: code.to_string(),
+                    cases: n,
+                    cases_shown: self.rule.single(n),
+                })
             })
-            .collect())
+            .collect();
+        list.sort_by(|a, b| b.cases.cmp(&a.cases).then_with(|| a.code.cmp(&b.code)));
+        Ok(list)
     }
 
     /// The substances whose code starts with `text` or whose name contains
@@ -357,8 +396,7 @@ impl<'s> Computation<'s> {
     /// The indicators of one substance (empty breakdowns when it has no case).
     pub fn substance(&self, code: &str) -> Result<Indicators> {
         let scope = Scope::Substance(code);
-        let cases = total_of(&self.store.indicator_totals(scope)?, code);
-        let rows = self.case_rows(scope)?.remove(code).unwrap_or_default();
+        let (cases, rows) = self.case_rows(code, self.index.cases_of(code));
         let mut patient_rows = HashMap::new();
         for dim in PatientDimension::ALL {
             patient_rows.insert(dim, self.store.patient_counts(scope, dim, self.years)?);
@@ -375,19 +413,12 @@ impl<'s> Computation<'s> {
 
     /// The indicators of the whole base (the global page).
     pub fn global(&self) -> Result<Indicators> {
-        let cases = total_of(&self.store.indicator_totals(Scope::Global)?, "");
-        let rows = self
-            .case_rows(Scope::Global)?
-            .remove("")
-            .unwrap_or_default();
+        let (cases, rows) = self.case_rows("", self.index.linked_cases());
         Ok(self.assemble(None, cases, &rows, &HashMap::new(), &[]))
     }
 
-    /// The indicators of every substance with cases, most cases first, in
-    /// one grouped query per breakdown.
+    /// The indicators of every substance with cases, most cases first.
     pub fn all_substances(&self) -> Result<Vec<Indicators>> {
-        let totals = self.store.indicator_totals(Scope::AllSubstances)?;
-        let rows = self.case_rows(Scope::AllSubstances)?;
         let mut patients: HashMap<String, HashMap<PatientDimension, Vec<CountRow>>> =
             HashMap::new();
         for dim in PatientDimension::ALL {
@@ -404,46 +435,44 @@ impl<'s> Computation<'s> {
             }
         }
         let om_years = self.store.openmedic_years(self.years)?;
-        let empty = HashMap::new();
         let empty_patients = HashMap::new();
-        Ok(totals
+        Ok(self
+            .substances()?
             .into_iter()
-            .map(|(code, cases)| {
+            .map(|s| {
+                let (cases, rows) = self.case_rows(&s.code, self.index.cases_of(&s.code));
                 self.assemble(
-                    Some(code.clone()),
+                    Some(s.code.clone()),
                     cases,
-                    rows.get(&code).unwrap_or(&empty),
-                    patients.get(&code).unwrap_or(&empty_patients),
+                    &rows,
+                    patients.get(&s.code).unwrap_or(&empty_patients),
                     &om_years,
                 )
             })
             .collect())
     }
 
-    /// Every case breakdown of `scope`, by substance code ("" for the
-    /// global scope) and dimension: the per-case ones in one pass, SOC and
-    /// HLT by their own grouped queries.
-    fn case_rows(
-        &self,
-        scope: Scope<'_>,
-    ) -> Result<HashMap<String, HashMap<Dimension, Vec<CountRow>>>> {
-        let mut rows: HashMap<String, HashMap<Dimension, Vec<CountRow>>> = HashMap::new();
-        let mut add = |dim: Dimension, row: CountRow| {
-            rows.entry(row.code.clone())
-                .or_default()
-                .entry(dim)
-                .or_default()
-                .push(row);
-        };
-        for (dim, row) in self.store.case_breakdowns(scope, self.years)? {
-            add(dim, row);
-        }
-        for dim in [Dimension::Soc, Dimension::Hlt] {
-            for row in self.store.indicator_counts(scope, dim)? {
-                add(dim, row);
-            }
-        }
-        Ok(rows)
+    /// The case total and every case breakdown of `cases` in the period.
+    fn case_rows(&self, code: &str, cases: &[u32]) -> (i64, HashMap<Dimension, Vec<CountRow>>) {
+        let tally: Tally = self.index.tally(cases, self.years);
+        let rows = Dimension::ALL
+            .iter()
+            .map(|&dim| {
+                let rows = self
+                    .index
+                    .rows(&tally, dim)
+                    .into_iter()
+                    .map(|(category, detail, count)| CountRow {
+                        code: code.to_string(),
+                        category,
+                        detail,
+                        count,
+                    })
+                    .collect();
+                (dim, rows)
+            })
+            .collect();
+        (tally.cases, rows)
     }
 
     /// What approving each pending key proposing `code` would add to that
@@ -454,15 +483,13 @@ impl<'s> Computation<'s> {
             .iter()
             .filter(|k| k.proposed.iter().any(|c| c == code))
             .collect();
-        let groups: Vec<Vec<i64>> = keys.iter().map(|k| k.name_ids.clone()).collect();
-        let added = self.store.cases_added_by(code, &groups, self.years)?;
+        let already = self.index.cases_of(code);
         let mut out: Vec<PendingImpact> = keys
             .iter()
-            .zip(added)
-            .map(|(key, added_cases)| PendingImpact {
+            .map(|key| PendingImpact {
                 name: key.label.clone(),
                 level: key.level,
-                added_cases,
+                added_cases: self.index.added_cases(&key.name_ids, already, self.years),
             })
             .collect();
         out.sort_by(|a, b| {
@@ -576,14 +603,6 @@ impl<'s> Computation<'s> {
             breakdowns,
         }
     }
-}
-
-/// The count of `code` in a totals list (0 when absent).
-fn total_of(totals: &[(String, i64)], code: &str) -> i64 {
-    totals
-        .iter()
-        .find(|(c, _)| c == code)
-        .map_or(0, |(_, n)| *n)
 }
 
 /// The categories a breakdown always shows, zeros included, so that the

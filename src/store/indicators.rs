@@ -1,11 +1,13 @@
-//! The indicator aggregate: every count the ORDEI indicators publish, as SQL
-//! aggregation over the indexed case tables. A computation starts with
-//! [`Store::prepare_linked_observations`], which loads the (name, substance)
-//! pairs the caller resolved into a temporary table and derives from it, once,
-//! the distinct (substance, case) pairs that pass ORDEI's cleaning; every
-//! breakdown then groups those pairs against `bnpv_case`, `bnpv_effect` and
-//! Open Medic without ever bringing a case row into memory. Temporary tables
-//! live on this connection only: nothing is written to the workspace file.
+//! What the indicators read from the workspace. The case-level counts are
+//! not aggregated here: three streaming reads feed the in-memory indicator
+//! index ([`crate::indicators`]) once per computation — the cases ORDEI's
+//! cleaning keeps ([`Store::for_each_cleaned_case`]), their effects
+//! ([`Store::for_each_effect`]) and the drug rows that count
+//! ([`Store::for_each_counted_drug`]) — because grouping the million
+//! (substance, case) pairs of a full-scale workspace in SQLite takes seconds
+//! per breakdown where the index answers a substance in a millisecond. The
+//! Open Medic counts, small, are SQL aggregations ([`Store::patient_counts`]).
+//! [`Store::reference_counts`] keeps a plain GROUP BY as the tests' oracle.
 //!
 //! Cleaning (formats.md, "ORDEI's cleaning rules"): an observation counts
 //! when it is not an ORDEI duplicate (`duplicate = 0`), names a drug (it has
@@ -144,33 +146,6 @@ pub struct CountRow {
     pub count: i64,
 }
 
-/// The seriousness criteria, as (label, column of `bnpv_case`).
-const CRITERIA: [(&str, &str); 6] = [
-    ("deces", "death"),
-    ("mise en jeu du pronostic vital", "life_threatening"),
-    ("hospitalisation", "hospitalisation"),
-    ("incapacite", "disability"),
-    ("anomalie congenitale", "congenital"),
-    ("autre", "other_criterion"),
-];
-
-/// The cleaning conditions on `bnpv_case c` and `bnpv_drug d`; `?1`, `?2`
-/// are the first and last year.
-const CLEANED: &str = "d.duplicate = 0 AND c.in_france = 1 AND c.sex IN ('M', 'F')
-     AND c.age_years IS NOT NULL AND c.year BETWEEN ?1 AND ?2";
-
-/// The `(k, case_id)` rows of a scope, with its parameters.
-fn source(scope: Scope<'_>) -> (&'static str, Vec<String>) {
-    match scope {
-        Scope::Global => ("SELECT '' AS k, case_id FROM temp.ind_case", vec![]),
-        Scope::Substance(code) => (
-            "SELECT code AS k, case_id FROM temp.ind_obs WHERE code = ?1",
-            vec![code.to_string()],
-        ),
-        Scope::AllSubstances => ("SELECT code AS k, case_id FROM temp.ind_obs", vec![]),
-    }
-}
-
 /// Runs a `(k, category, detail, count)` query.
 fn count_rows(conn: &Connection, sql: &str, args: &[String]) -> rusqlite::Result<Vec<CountRow>> {
     let mut stmt = conn.prepare(sql)?;
@@ -185,245 +160,191 @@ fn count_rows(conn: &Connection, sql: &str, args: &[String]) -> rusqlite::Result
     .collect()
 }
 
+/// The seriousness criteria columns of `bnpv_case`, in the order of
+/// [`CaseFacts::criteria`]: death, life-threatening, hospitalisation,
+/// disability, congenital anomaly, other.
+const CRITERIA_COLUMNS: &str =
+    "death, life_threatening, hospitalisation, disability, congenital, other_criterion";
+
+/// ORDEI's cleaning on `bnpv_case` (formats.md): in France, known sex (M or
+/// F), known age, and a notification year to count it in.
+const CLEANED_CASE: &str =
+    "in_france = 1 AND sex IN ('M', 'F') AND age_years IS NOT NULL AND year IS NOT NULL";
+
+/// One case kept by ORDEI's cleaning, as the indicator index reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseFacts<'r> {
+    /// The case.
+    pub case_id: i64,
+    /// Notification year.
+    pub year: i64,
+    /// "M" or "F".
+    pub sex: &'r str,
+    /// Age class ("0-19", "20-59", "60+").
+    pub age_class: &'r str,
+    /// Serious case.
+    pub serious: bool,
+    /// Death, life-threatening, hospitalisation, disability, congenital
+    /// anomaly, other.
+    pub criteria: [bool; 6],
+    /// Notifier type.
+    pub notifier: &'r str,
+}
+
 impl Store {
-    /// First and last notification year of the cleaned cases, if any.
-    pub fn case_year_range(&self) -> Result<Option<YearRange>> {
-        let (from, to): (Option<i64>, Option<i64>) = self
-            .conn
-            .query_row(
-                "SELECT min(year), max(year) FROM bnpv_case
-                 WHERE in_france = 1 AND sex IN ('M', 'F') AND age_years IS NOT NULL",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+    /// Opens a second, read-only connection to this workspace, for a
+    /// reader on another thread (WAL lets it read while this one writes).
+    pub fn reader(&self) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| self.err(e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| self.err(e))?;
-        Ok(from.zip(to).map(|(from, to)| YearRange { from, to }))
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+        })
     }
 
-    /// Loads the linked (name id, substance code) pairs and derives the
-    /// cleaned (substance, case) pairs of `years`, replacing those of the
-    /// previous computation on this connection.
-    pub fn prepare_linked_observations(
-        &self,
-        pairs: &[(i64, String)],
-        years: YearRange,
-    ) -> Result<()> {
-        let run = || -> rusqlite::Result<()> {
-            self.conn.execute_batch(
-                "DROP TABLE IF EXISTS temp.ind_link;
-                 DROP TABLE IF EXISTS temp.ind_obs;
-                 DROP TABLE IF EXISTS temp.ind_case;
-                 DROP TABLE IF EXISTS temp.ind_years;
-                 DROP TABLE IF EXISTS temp.ind_notifiers;
-                 CREATE TEMP TABLE ind_years AS SELECT DISTINCT year FROM bnpv_case WHERE year IS NOT NULL;
-                 CREATE TEMP TABLE ind_notifiers AS SELECT DISTINCT notifier FROM bnpv_case;
-                 CREATE TEMP TABLE ind_link (
-                     name_id INTEGER NOT NULL, code TEXT NOT NULL,
-                     PRIMARY KEY (name_id, code)) WITHOUT ROWID;
-                 CREATE TEMP TABLE ind_obs (
-                     code TEXT NOT NULL, case_id INTEGER NOT NULL,
-                     PRIMARY KEY (code, case_id)) WITHOUT ROWID;
-                 CREATE TEMP TABLE ind_case (case_id INTEGER PRIMARY KEY);",
-            )?;
-            {
-                let mut insert = self.conn.prepare(
-                    "INSERT OR IGNORE INTO temp.ind_link (name_id, code) VALUES (?1, ?2)",
-                )?;
-                for (id, code) in pairs {
-                    insert.execute(rusqlite::params![id, code])?;
+    /// Calls `f` with every case ORDEI's cleaning keeps, by case id.
+    pub fn for_each_cleaned_case(&self, mut f: impl FnMut(CaseFacts<'_>)) -> Result<()> {
+        let mut run = || -> rusqlite::Result<()> {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT case_id, year, sex, age_class, serious, notifier, {CRITERIA_COLUMNS}
+                 FROM bnpv_case WHERE {CLEANED_CASE} ORDER BY case_id"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let mut criteria = [false; 6];
+                for (i, c) in criteria.iter_mut().enumerate() {
+                    *c = r.get::<_, i64>(6 + i)? == 1;
                 }
+                f(CaseFacts {
+                    case_id: r.get(0)?,
+                    year: r.get(1)?,
+                    sex: r.get_ref(2)?.as_str()?,
+                    age_class: r.get_ref(3)?.as_str()?,
+                    serious: r.get::<_, i64>(4)? == 1,
+                    criteria,
+                    notifier: r.get_ref(5)?.as_str()?,
+                });
             }
-            // Driven by the linked names through the bnpv_drug(name_id) index.
-            self.conn.execute(
-                &format!(
-                    "INSERT OR IGNORE INTO temp.ind_obs (code, case_id)
-                     SELECT l.code, d.case_id FROM temp.ind_link l
-                     JOIN bnpv_drug d ON d.name_id = l.name_id
-                     JOIN bnpv_case c ON c.case_id = d.case_id
-                     WHERE {CLEANED}"
-                ),
-                [years.from, years.to],
-            )?;
-            // Sorted distinct ids append to the rowid tree instead of
-            // inserting at random.
-            self.conn.execute(
-                "INSERT INTO temp.ind_case (case_id)
-                 SELECT DISTINCT case_id FROM temp.ind_obs ORDER BY 1",
-                [],
-            )?;
-            self.conn.execute_batch(
-                "CREATE INDEX temp.ind_obs_case ON ind_obs(case_id); ANALYZE temp;",
-            )?;
             Ok(())
         };
         run().map_err(|e| self.err(e))
     }
 
-    /// Cases per substance code (or the global total, code ""), most first.
-    pub fn indicator_totals(&self, scope: Scope<'_>) -> Result<Vec<(String, i64)>> {
-        let (src, args) = source(scope);
-        let sql = format!("SELECT k, count(*) FROM ({src}) GROUP BY k ORDER BY 2 DESC, 1");
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        stmt.query_map(params_from_iter(args.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
-    }
-
-    /// The per-case breakdowns of `scope` (year, sex, age class,
-    /// seriousness, criteria, notifier) in one pass: each category is a
-    /// conditional sum and the rows are grouped by substance only, which
-    /// follows the order of the `ind_obs` key, so no sort of the
-    /// observations is needed. Zero cells are left out except for the
-    /// criteria (always six).
-    pub fn case_breakdowns(
-        &self,
-        scope: Scope<'_>,
-        years: YearRange,
-    ) -> Result<Vec<(Dimension, CountRow)>> {
-        let run = || -> rusqlite::Result<Vec<(Dimension, CountRow)>> {
-            let present: Vec<i64> = {
-                // Read once per computation (a scan of every case), not per call.
-                let mut stmt = self.conn.prepare(
-                    "SELECT year FROM temp.ind_years WHERE year BETWEEN ?1 AND ?2 ORDER BY 1",
-                )?;
-                stmt.query_map([years.from, years.to], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
-            let notifiers: Vec<String> = {
-                let mut stmt = self
-                    .conn
-                    .prepare("SELECT notifier FROM temp.ind_notifiers ORDER BY 1")?;
-                stmt.query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
-            // (dimension, category, SQL condition on c); text values are
-            // bound as parameters after the scope's.
-            let (src, mut args) = source(scope);
-            let mut columns: Vec<(Dimension, String, String)> = Vec::new();
-            for y in &present {
-                columns.push((Dimension::Year, y.to_string(), format!("c.year = {y}")));
-            }
-            for sex in ["F", "M"] {
-                columns.push((Dimension::Sex, sex.into(), format!("c.sex = '{sex}'")));
-            }
-            for age in ["0-19", "20-59", "60+", "inconnu"] {
-                columns.push((
-                    Dimension::AgeClass,
-                    age.into(),
-                    format!("c.age_class = '{age}'"),
-                ));
-            }
-            columns.push((
-                Dimension::Seriousness,
-                "grave".into(),
-                "c.serious = 1".into(),
-            ));
-            columns.push((
-                Dimension::Seriousness,
-                "non grave".into(),
-                "c.serious <> 1".into(),
-            ));
-            for (label, column) in CRITERIA {
-                columns.push((
-                    Dimension::Criterion,
-                    label.into(),
-                    format!("c.{column} = 1"),
-                ));
-            }
-            for n in &notifiers {
-                args.push(n.clone());
-                columns.push((
-                    Dimension::Notifier,
-                    n.clone(),
-                    format!("c.notifier = ?{}", args.len()),
-                ));
-            }
-            let sums: Vec<String> = columns
-                .iter()
-                .map(|(_, _, cond)| format!("sum({cond})"))
-                .collect();
-            let sql = format!(
-                "SELECT s.k, {} FROM ({src}) s JOIN bnpv_case c ON c.case_id = s.case_id
-                 GROUP BY 1 ORDER BY 1",
-                sums.join(", ")
-            );
-            let mut stmt = self.conn.prepare(&sql)?;
-            let mut rows = stmt.query(params_from_iter(args.iter()))?;
-            let mut out = Vec::new();
+    /// Calls `f` with every effect as (case id, SOC, HLT); a missing SOC
+    /// falls back on the reported one, then "inconnu", as does the HLT.
+    pub fn for_each_effect(&self, mut f: impl FnMut(i64, &str, &str)) -> Result<()> {
+        let mut run = || -> rusqlite::Result<()> {
+            let mut stmt = self.conn.prepare(
+                "SELECT case_id, COALESCE(soc, effet_soc, 'inconnu'), COALESCE(effet_hlt, 'inconnu')
+                 FROM bnpv_effect",
+            )?;
+            let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let code: String = r.get(0)?;
-                for (i, (dim, category, _)) in columns.iter().enumerate() {
-                    let count: i64 = r.get::<_, Option<i64>>(i + 1)?.unwrap_or(0);
-                    if count > 0 || *dim == Dimension::Criterion {
-                        out.push((
-                            *dim,
-                            CountRow {
-                                code: code.clone(),
-                                category: category.clone(),
-                                detail: String::new(),
-                                count,
-                            },
-                        ));
-                    }
-                }
+                f(r.get(0)?, r.get_ref(1)?.as_str()?, r.get_ref(2)?.as_str()?);
             }
-            Ok(out)
+            Ok(())
         };
         run().map_err(|e| self.err(e))
     }
 
-    /// One breakdown of the cases of `scope`, ordered by code and category.
-    pub fn indicator_counts(&self, scope: Scope<'_>, dim: Dimension) -> Result<Vec<CountRow>> {
-        let (src, args) = source(scope);
-        let by_case = |category: &str| {
-            format!(
-                "SELECT s.k, {category}, '', count(*) FROM ({src}) s
-                 JOIN bnpv_case c ON c.case_id = s.case_id
-                 GROUP BY 1, 2 ORDER BY 1, 2"
-            )
-        };
-        let sql = match dim {
-            Dimension::Year => by_case("CAST(c.year AS TEXT)"),
-            Dimension::Sex => by_case("c.sex"),
-            Dimension::AgeClass => by_case("c.age_class"),
-            Dimension::Seriousness => {
-                by_case("CASE WHEN c.serious = 1 THEN 'grave' ELSE 'non grave' END")
+    /// Calls `f` with (name id, case id) of every drug row that counts: not
+    /// an ORDEI duplicate and naming a drug.
+    pub fn for_each_counted_drug(&self, mut f: impl FnMut(i64, i64)) -> Result<()> {
+        let mut run = || -> rusqlite::Result<()> {
+            let mut stmt = self.conn.prepare(
+                "SELECT name_id, case_id FROM bnpv_drug WHERE duplicate = 0 AND name_id IS NOT NULL",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                f(r.get(0)?, r.get(1)?);
             }
-            Dimension::Notifier => by_case("c.notifier"),
-            Dimension::Criterion => {
-                // One row per (scope, criterion): the criteria overlap, so
-                // each is its own sum rather than a GROUP BY category.
-                CRITERIA
-                    .iter()
-                    .map(|(label, column)| {
+            Ok(())
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    /// A plain SQL GROUP BY of one breakdown of substance `code`, given the
+    /// linked (name id, code) pairs: the oracle the index is tested against.
+    #[cfg(test)]
+    pub(crate) fn reference_counts(
+        &self,
+        pairs: &[(i64, String)],
+        code: &str,
+        dim: Dimension,
+        years: YearRange,
+    ) -> Result<Vec<CountRow>> {
+        let run = || -> rusqlite::Result<Vec<CountRow>> {
+            self.conn.execute_batch(
+                "DROP TABLE IF EXISTS temp.ref_link;
+                 CREATE TEMP TABLE ref_link (name_id INTEGER, code TEXT);",
+            )?;
+            for (id, c) in pairs {
+                self.conn.execute(
+                    "INSERT INTO temp.ref_link VALUES (?1, ?2)",
+                    rusqlite::params![id, c],
+                )?;
+            }
+            let cases = format!(
+                "SELECT DISTINCT d.case_id FROM temp.ref_link l
+                 JOIN bnpv_drug d ON d.name_id = l.name_id AND d.duplicate = 0
+                 JOIN bnpv_case c ON c.case_id = d.case_id
+                 WHERE l.code = ?1 AND c.{} AND c.year BETWEEN ?2 AND ?3",
+                CLEANED_CASE.replace(" AND ", " AND c.")
+            );
+            let by_case = |category: &str| {
+                format!(
+                    "SELECT {category}, '', count(*) FROM ({cases}) s
+                     JOIN bnpv_case c ON c.case_id = s.case_id GROUP BY 1 ORDER BY 1"
+                )
+            };
+            let sql = match dim {
+                Dimension::Year => by_case("CAST(c.year AS TEXT)"),
+                Dimension::Sex => by_case("c.sex"),
+                Dimension::AgeClass => by_case("c.age_class"),
+                Dimension::Seriousness => {
+                    by_case("CASE WHEN c.serious = 1 THEN 'grave' ELSE 'non grave' END")
+                }
+                Dimension::Notifier => by_case("c.notifier"),
+                Dimension::Criterion => CRITERIA_COLUMNS
+                    .split(", ")
+                    .map(|column| {
                         format!(
-                            "SELECT s.k, '{label}', '', sum(c.{column}) FROM ({src}) s
-                             JOIN bnpv_case c ON c.case_id = s.case_id GROUP BY 1"
+                            "SELECT '{column}', '', sum(c.{column}) FROM ({cases}) s
+                             JOIN bnpv_case c ON c.case_id = s.case_id"
                         )
                     })
                     .collect::<Vec<_>>()
-                    .join(" UNION ALL ")
-            }
-            // A case with several effects in one SOC (or HLT) counts once.
-            Dimension::Soc => format!(
-                "SELECT s.k, COALESCE(e.soc, e.effet_soc, 'inconnu'), '', count(DISTINCT s.case_id)
-                 FROM ({src}) s JOIN bnpv_effect e ON e.case_id = s.case_id
-                 GROUP BY 1, 2 ORDER BY 1, 2"
-            ),
-            Dimension::Hlt => format!(
-                "SELECT s.k, COALESCE(e.soc, e.effet_soc, 'inconnu'), COALESCE(e.effet_hlt, 'inconnu'),
-                        count(DISTINCT s.case_id)
-                 FROM ({src}) s JOIN bnpv_effect e ON e.case_id = s.case_id
-                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-            ),
+                    .join(" UNION ALL "),
+                Dimension::Soc => format!(
+                    "SELECT COALESCE(e.soc, e.effet_soc, 'inconnu'), '', count(DISTINCT s.case_id)
+                     FROM ({cases}) s JOIN bnpv_effect e ON e.case_id = s.case_id
+                     GROUP BY 1 ORDER BY 1"
+                ),
+                Dimension::Hlt => format!(
+                    "SELECT COALESCE(e.soc, e.effet_soc, 'inconnu'),
+                            COALESCE(e.effet_hlt, 'inconnu'), count(DISTINCT s.case_id)
+                     FROM ({cases}) s JOIN bnpv_effect e ON e.case_id = s.case_id
+                     GROUP BY 1, 2 ORDER BY 1, 2"
+                ),
+            };
+            let mut stmt = self.conn.prepare(&sql)?;
+            stmt.query_map(rusqlite::params![code, years.from, years.to], |r| {
+                Ok(CountRow {
+                    code: code.to_string(),
+                    category: r.get(0)?,
+                    detail: r.get(1)?,
+                    count: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+                })
+            })?
+            .collect()
         };
-        let mut rows = count_rows(&self.conn, &sql, &args).map_err(|e| self.err(e))?;
-        if dim == Dimension::Criterion {
-            rows.sort_by(|a, b| a.code.cmp(&b.code));
-        }
-        Ok(rows)
+        run().map_err(|e| self.err(e))
     }
 
     /// Open Medic patients of the substances of `scope` (through CIP13 →
@@ -474,59 +395,5 @@ impl Store {
         stmt.query_map([years.from, years.to], |r| r.get(0))
             .and_then(|rows| rows.collect())
             .map_err(|e| self.err(e))
-    }
-
-    /// For each group of names, the distinct cleaned cases of `years` where
-    /// one of its names is named and that `code` does not already count:
-    /// what approving that group would add to the substance. One query for
-    /// every group. Needs [`Store::prepare_linked_observations`] for the
-    /// same years.
-    pub fn cases_added_by(
-        &self,
-        code: &str,
-        groups: &[Vec<i64>],
-        years: YearRange,
-    ) -> Result<Vec<i64>> {
-        let run = || -> rusqlite::Result<Vec<i64>> {
-            self.conn.execute_batch(
-                "DROP TABLE IF EXISTS temp.ind_names;
-                 CREATE TEMP TABLE ind_names (
-                     name_id INTEGER NOT NULL, grp INTEGER NOT NULL,
-                     PRIMARY KEY (name_id, grp)) WITHOUT ROWID;",
-            )?;
-            {
-                let mut insert = self.conn.prepare(
-                    "INSERT OR IGNORE INTO temp.ind_names (name_id, grp) VALUES (?1, ?2)",
-                )?;
-                for (grp, ids) in groups.iter().enumerate() {
-                    for id in ids {
-                        insert.execute(rusqlite::params![id, grp as i64])?;
-                    }
-                }
-            }
-            // CROSS JOIN keeps the few pending names as the outer loop,
-            // reaching their rows through the bnpv_drug(name_id) index.
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT n.grp, count(DISTINCT d.case_id) FROM temp.ind_names n
-                 CROSS JOIN bnpv_drug d ON d.name_id = n.name_id
-                 CROSS JOIN bnpv_case c ON c.case_id = d.case_id
-                 WHERE {CLEANED}
-                   AND NOT EXISTS (SELECT 1 FROM temp.ind_obs o
-                                   WHERE o.code = ?3 AND o.case_id = d.case_id)
-                 GROUP BY n.grp"
-            ))?;
-            let mut added = vec![0; groups.len()];
-            let rows = stmt.query_map(rusqlite::params![years.from, years.to, code], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })?;
-            for row in rows {
-                let (grp, n) = row?;
-                if let Some(slot) = usize::try_from(grp).ok().and_then(|g| added.get_mut(g)) {
-                    *slot = n;
-                }
-            }
-            Ok(added)
-        };
-        run().map_err(|e| self.err(e))
     }
 }
