@@ -235,16 +235,7 @@ impl Index {
     /// Gives the effects their case positions: distinct (SOC, HLT) and
     /// distinct SOC lists per counted case.
     fn add_effects(&mut self, rows: EffectRows) {
-        let mut effects: Vec<(u32, u32)> = rows
-            .effects
-            .iter()
-            .filter_map(|&(case_id, hlt)| {
-                let pos = self.position_of(case_id);
-                (pos != OUT).then_some((pos, hlt))
-            })
-            .collect();
-        effects.sort_unstable();
-        effects.dedup();
+        let effects = self.sorted_by_position(&rows.effects, |pos, hlt| (pos, hlt));
         let cases = self.year.len();
         self.case_hlts = PerCase::from_sorted(cases, &effects);
         let mut socs: Vec<(u32, u32)> = effects
@@ -261,16 +252,7 @@ impl Index {
 
     /// Turns the drug rows into each substance's distinct cases.
     fn link(&mut self, codes: Labels, pairs: DrugPairs) {
-        let mut linked: Vec<(u32, u32)> = pairs
-            .linked
-            .iter()
-            .filter_map(|&(sub, case_id)| {
-                let pos = self.position_of(case_id);
-                (pos != OUT).then_some((sub, pos))
-            })
-            .collect();
-        linked.sort_unstable();
-        linked.dedup();
+        let linked = self.sorted_by_position(&pairs.linked, |pos, sub| (sub, pos));
         self.substance_cases = PerCase::from_sorted(codes.names.len(), &linked);
         let mut all: Vec<u32> = linked.iter().map(|&(_, pos)| pos).collect();
         drop(linked);
@@ -288,6 +270,25 @@ impl Index {
             cases.sort_unstable();
             cases.dedup();
         }
+    }
+
+    /// `rows` of (id, case id) whose case is counted, each made a pair by
+    /// `pair(position, id)`, sorted and distinct.
+    fn sorted_by_position(
+        &self,
+        rows: &[(u32, i64)],
+        pair: impl Fn(u32, u32) -> (u32, u32),
+    ) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = rows
+            .iter()
+            .filter_map(|&(id, case_id)| {
+                let pos = self.position_of(case_id);
+                (pos != OUT).then(|| pair(pos, id))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The position of a case id (`OUT` when the cleaning left it out).
@@ -470,8 +471,8 @@ pub(crate) const CRITERIA: [&str; 6] = [
 
 /// What the effect reader brings back.
 struct EffectRows {
-    /// (case id, (SOC, HLT) id) of every effect.
-    effects: Vec<(i64, u32)>,
+    /// ((SOC, HLT) id, case id) of every effect.
+    effects: Vec<(u32, i64)>,
     socs: Labels,
     /// (SOC, HLT) keys joined by a unit separator.
     hlts: Labels,
@@ -517,7 +518,7 @@ fn read_effects(store: &Store) -> Result<EffectRows> {
         if hlt as usize == rows.soc_of_hlt.len() {
             rows.soc_of_hlt.push(soc);
         }
-        rows.effects.push((case_id, hlt));
+        rows.effects.push((hlt, case_id));
     })?;
     Ok(rows)
 }

@@ -267,14 +267,7 @@ impl<'s> Computation<'s> {
             if resolved.decision.is_some() {
                 decided.insert(key.clone());
             }
-            if resolved.status == "auto" || resolved.status == "approved" {
-                pairs.extend(
-                    resolved
-                        .substance_codes
-                        .iter()
-                        .map(|c| (row.name.id, c.clone())),
-                );
-            }
+            pairs.extend(linked_codes(row.name.id, &resolved));
             // Every spelling of a key shares its decision: approving one
             // links them all, so the impact is per key.
             let entry = keys.entry(key).or_insert_with(|| PendingKey {
@@ -288,12 +281,11 @@ impl<'s> Computation<'s> {
                 entry.proposed.extend(row.substance_codes.iter().cloned());
             }
         }
-        let pending = keys
+        let pending: Vec<PendingKey> = keys
             .into_iter()
             .filter(|(k, p)| !decided.contains(k) && !p.proposed.is_empty())
             .map(|(_, p)| p)
             .collect();
-        let pending: Vec<PendingKey> = pending;
         let watched: HashSet<i64> = pending
             .iter()
             .flat_map(|k| k.name_ids.iter().copied())
@@ -603,6 +595,20 @@ impl<'s> Computation<'s> {
             breakdowns,
         }
     }
+}
+
+/// The (name id, substance code) pairs a resolved name links: none unless
+/// it is auto or approved.
+pub(crate) fn linked_codes(
+    name_id: i64,
+    resolved: &crate::review::Resolution,
+) -> impl Iterator<Item = (i64, String)> + '_ {
+    let linked = resolved.status == "auto" || resolved.status == "approved";
+    resolved
+        .substance_codes
+        .iter()
+        .filter(move |_| linked)
+        .map(move |c| (name_id, c.clone()))
 }
 
 /// The categories a breakdown always shows, zeros included, so that the
