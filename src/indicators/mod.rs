@@ -16,7 +16,7 @@ pub mod disclosure;
 mod index;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -246,6 +246,15 @@ pub struct Computation<'s> {
     names: Arc<HashMap<String, String>>,
     pending: Arc<Vec<PendingKey>>,
     index: Arc<Index>,
+    patients: OnceLock<PatientTable>,
+}
+
+/// Open Medic patients of every substance over a computation's period.
+struct PatientTable {
+    /// Rows per substance code and dimension.
+    by_code: HashMap<String, HashMap<PatientDimension, Vec<CountRow>>>,
+    /// The Open Medic years within the period.
+    years: Vec<i64>,
 }
 
 impl<'s> Computation<'s> {
@@ -298,6 +307,7 @@ impl<'s> Computation<'s> {
             names: Arc::new(store.substance_name_map()?),
             pending: Arc::new(pending),
             index: Arc::new(index),
+            patients: OnceLock::new(),
         };
         computation.years = computation.years_of(period)?;
         Ok(computation)
@@ -312,6 +322,7 @@ impl<'s> Computation<'s> {
             names: Arc::clone(&self.names),
             pending: Arc::clone(&self.pending),
             index: Arc::clone(&self.index),
+            patients: OnceLock::new(),
         })
     }
 
@@ -387,20 +398,43 @@ impl<'s> Computation<'s> {
 
     /// The indicators of one substance (empty breakdowns when it has no case).
     pub fn substance(&self, code: &str) -> Result<Indicators> {
-        let scope = Scope::Substance(code);
         let (cases, rows) = self.case_rows(code, self.index.cases_of(code));
-        let mut patient_rows = HashMap::new();
-        for dim in PatientDimension::ALL {
-            patient_rows.insert(dim, self.store.patient_counts(scope, dim, self.years)?);
-        }
-        let om_years = self.store.openmedic_years(self.years)?;
+        let patients = self.patient_table()?;
         Ok(self.assemble(
             Some(code.to_string()),
             cases,
             &rows,
-            &patient_rows,
-            &om_years,
+            patients.by_code.get(code).unwrap_or(&HashMap::new()),
+            &patients.years,
         ))
+    }
+
+    /// Every substance's Open Medic patients in the period, read on first
+    /// use (three grouped queries) and kept, so that picking a substance
+    /// never waits on Open Medic.
+    fn patient_table(&self) -> Result<&PatientTable> {
+        if let Some(table) = self.patients.get() {
+            return Ok(table);
+        }
+        let mut by_code: HashMap<String, HashMap<PatientDimension, Vec<CountRow>>> = HashMap::new();
+        for dim in PatientDimension::ALL {
+            for row in self
+                .store
+                .patient_counts(Scope::AllSubstances, dim, self.years)?
+            {
+                by_code
+                    .entry(row.code.clone())
+                    .or_default()
+                    .entry(dim)
+                    .or_default()
+                    .push(row);
+            }
+        }
+        let table = PatientTable {
+            by_code,
+            years: self.store.openmedic_years(self.years)?,
+        };
+        Ok(self.patients.get_or_init(|| table))
     }
 
     /// The indicators of the whole base (the global page).
@@ -411,22 +445,7 @@ impl<'s> Computation<'s> {
 
     /// The indicators of every substance with cases, most cases first.
     pub fn all_substances(&self) -> Result<Vec<Indicators>> {
-        let mut patients: HashMap<String, HashMap<PatientDimension, Vec<CountRow>>> =
-            HashMap::new();
-        for dim in PatientDimension::ALL {
-            for row in self
-                .store
-                .patient_counts(Scope::AllSubstances, dim, self.years)?
-            {
-                patients
-                    .entry(row.code.clone())
-                    .or_default()
-                    .entry(dim)
-                    .or_default()
-                    .push(row);
-            }
-        }
-        let om_years = self.store.openmedic_years(self.years)?;
+        let patients = self.patient_table()?;
         let empty_patients = HashMap::new();
         Ok(self
             .substances()?
@@ -437,8 +456,8 @@ impl<'s> Computation<'s> {
                     Some(s.code.clone()),
                     cases,
                     &rows,
-                    patients.get(&s.code).unwrap_or(&empty_patients),
-                    &om_years,
+                    patients.by_code.get(&s.code).unwrap_or(&empty_patients),
+                    &patients.years,
                 )
             })
             .collect())
