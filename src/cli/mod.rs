@@ -400,12 +400,15 @@ fn execute(command: Command) -> Result<()> {
                 from,
                 to,
             } => {
-                let store = open_existing(&workspace)?;
+                open_existing(&workspace)?;
                 let options = crate::export::portal::PortalOptions {
                     allow_pending,
                     period: crate::indicators::Period { from, to },
                 };
-                let summary = crate::export::portal::export_portal(&store, &out, &options)?;
+                let summary = run_with_progress("export portal", move |progress| {
+                    let store = Store::open(&workspace)?;
+                    crate::export::portal::export_portal(&store, &out, &options, progress)
+                })?;
                 outln!(
                     "{}: {} files, {} substances; {:.1} % of observations pending review",
                     summary.dir.display(),

@@ -14,6 +14,10 @@
 //! renamed into place, so there is never half an export (a directory that
 //! is not a previous export is never replaced); while too many observations
 //! are still pending review, the export is refused.
+//!
+//! The work reports its phases on a [`Progress`] (the CLI draws them on
+//! stderr, the window in its export dialog) and stops between phases and
+//! between files when cancelled, leaving nothing behind.
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +30,7 @@ use crate::indicators::disclosure::Rule;
 use crate::indicators::{
     Breakdown, Computation, Indicators, PendingShare, Period, max_pending_share, pending_share,
 };
+use crate::jobs::Progress;
 use crate::store::Store;
 
 /// Columns holding published counts: every value in them is a count shown
@@ -82,13 +87,47 @@ pub fn check_pending(store: &Store, allow_pending: bool) -> Result<PendingShare>
     Ok(share)
 }
 
-/// Writes the portal datasets of `store` into `out` (replaced whole).
-pub fn export_portal(store: &Store, out: &Path, options: &PortalOptions) -> Result<PortalSummary> {
+/// The phases of an export, as [`Progress::phase`] names them.
+pub mod phase {
+    /// Checking the pending share.
+    pub const CHECK_PENDING: &str = "check pending";
+    /// Preparing the linked observations of the period.
+    pub const PREPARE: &str = "prepare indicators";
+    /// The indicators of every substance.
+    pub const SUBSTANCES: &str = "substance indicators";
+    /// The global page.
+    pub const GLOBAL: &str = "global indicators";
+    /// The transcoding table.
+    pub const TRANSCODING: &str = "transcoding table";
+    /// Writing the files (one unit per table).
+    pub const WRITE: &str = "write files";
+    /// Renaming the finished directory into place.
+    pub const REPLACE: &str = "replace directory";
+}
+
+/// Writes the portal datasets of `store` into `out` (replaced whole),
+/// reporting its phases on `progress` and stopping when it is cancelled.
+pub fn export_portal(
+    store: &Store,
+    out: &Path,
+    options: &PortalOptions,
+    progress: &Progress,
+) -> Result<PortalSummary> {
+    progress.start_phase(phase::CHECK_PENDING, 0);
     let pending = check_pending(store, options.allow_pending)?;
+    // A directory the export would refuse is refused before the long part.
+    refuse_foreign_dir(out)?;
+    progress.check_cancel()?;
+    progress.start_phase(phase::PREPARE, 0);
     let computation = Computation::new(store, options.period)?;
     let rule = computation.rule();
+    progress.check_cancel()?;
+    progress.start_phase(phase::SUBSTANCES, 0);
     let substances = computation.all_substances()?;
+    progress.check_cancel()?;
+    progress.start_phase(phase::GLOBAL, 0);
     let global = computation.global()?;
+    progress.check_cancel()?;
     let mut tables = vec![substance_table(rule, &substances)];
     let dimensions: Vec<&'static str> = substances
         .first()
@@ -132,11 +171,14 @@ pub fn export_portal(store: &Store, out: &Path, options: &PortalOptions) -> Resu
             std::iter::once((&global, b)),
         ));
     }
+    progress.start_phase(phase::TRANSCODING, 0);
     tables.push(transcoding_table(store, &computation)?);
+    progress.check_cancel()?;
 
     refuse_foreign_dir(out)?;
+    progress.start_phase(phase::WRITE, tables.len() as u64 + 1);
     let temp = temp_dir_beside(out)?;
-    let written = write_all(store, &temp, &tables, rule, &computation, pending);
+    let written = write_all(store, &temp, &tables, rule, &computation, pending, progress);
     let files = match written {
         Ok(files) => files,
         Err(e) => {
@@ -144,6 +186,7 @@ pub fn export_portal(store: &Store, out: &Path, options: &PortalOptions) -> Resu
             return Err(e);
         }
     };
+    progress.start_phase(phase::REPLACE, 0);
     replace_dir(&temp, out)?;
     Ok(PortalSummary {
         dir: out.to_path_buf(),
@@ -161,10 +204,12 @@ fn write_all(
     rule: Rule,
     computation: &Computation<'_>,
     pending: PendingShare,
+    progress: &Progress,
 ) -> Result<Vec<(String, u64)>> {
     let mut files = Vec::new();
     let mut manifest_files = Vec::new();
     for t in tables {
+        progress.check_cancel()?;
         let csv_name = format!("{}.csv", t.name);
         let json_name = format!("{}.json", t.name);
         let n = write_csv(
@@ -181,6 +226,7 @@ fn write_all(
             }));
             files.push((name, n));
         }
+        progress.add_done(1);
     }
     let batches: Vec<Value> = store
         .batches()?
@@ -224,6 +270,7 @@ fn write_all(
         .map_err(|e| Error::io(&path, std::io::Error::other(e.to_string())))?;
     text.push('\n');
     std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    progress.add_done(1);
     files.push(("manifest.json".into(), 1));
     Ok(files)
 }
@@ -378,11 +425,12 @@ fn transcoding_table(store: &Store, computation: &Computation<'_>) -> Result<Tab
     })
 }
 
-/// Refuses to replace a directory that is neither empty nor a previous
-/// portal export: a mistyped --out must not wipe someone's files.
-fn refuse_foreign_dir(out: &Path) -> Result<()> {
+/// Whether `out` is a directory holding files that are not a previous
+/// portal export: the export refuses to replace it (the window asks for
+/// another directory before starting).
+pub fn is_foreign_dir(out: &Path) -> Result<bool> {
     if !out.is_dir() {
-        return Ok(());
+        return Ok(false);
     }
     let empty = std::fs::read_dir(out)
         .map_err(|e| Error::io(out, e))?
@@ -392,13 +440,19 @@ fn refuse_foreign_dir(out: &Path) -> Result<()> {
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .is_some_and(|m| m["tool"] == "datamed-workbench");
-    if empty || previous {
-        Ok(())
-    } else {
+    Ok(!empty && !previous)
+}
+
+/// Refuses to replace a directory that is neither empty nor a previous
+/// portal export: a mistyped --out must not wipe someone's files.
+fn refuse_foreign_dir(out: &Path) -> Result<()> {
+    if is_foreign_dir(out)? {
         Err(Error::Usage(format!(
             "{} holds files that are not a portal export: choose an empty or new directory for --out",
             out.display()
         )))
+    } else {
+        Ok(())
     }
 }
 
@@ -468,9 +522,14 @@ mod tests {
         let store = workspace(dir.path());
         let out = dir.path().join("portal");
         // DAFLGAN's 3 of 14 observations are pending: 21 % > 5 %.
-        let err = export_portal(&store, &out, &PortalOptions::default())
-            .err()
-            .unwrap();
+        let err = export_portal(
+            &store,
+            &out,
+            &PortalOptions::default(),
+            &Progress::default(),
+        )
+        .err()
+        .unwrap();
         assert_eq!(err.exit_code(), 1);
         let message = err.to_string();
         assert!(message.contains("export refused"), "{message}");
@@ -489,7 +548,40 @@ mod tests {
         store
             .set_setting(crate::indicators::SETTING_MAX_PENDING, "0.25")
             .unwrap();
-        assert!(export_portal(&store, &out, &PortalOptions::default()).is_ok());
+        assert!(
+            export_portal(
+                &store,
+                &out,
+                &PortalOptions::default(),
+                &Progress::default()
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_cancelled_export_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = workspace(dir.path());
+        let out = dir.path().join("portal");
+        let options = PortalOptions {
+            allow_pending: true,
+            ..PortalOptions::default()
+        };
+        let progress = Progress::default();
+        progress.cancel();
+        let err = export_portal(&store, &out, &options, &progress)
+            .err()
+            .unwrap();
+        assert!(matches!(err, Error::Cancelled), "{err}");
+        // Neither the directory nor a temporary one beside it.
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("portal"))
+        );
     }
 
     #[test]
@@ -508,14 +600,16 @@ mod tests {
             ..PortalOptions::default()
         };
         // A directory of other files is never replaced.
-        let err = export_portal(&store, &out, &options).err().unwrap();
+        let err = export_portal(&store, &out, &options, &Progress::default())
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("not a portal export"), "{err}");
         assert!(out.join("notes.txt").exists());
         std::fs::remove_file(out.join("notes.txt")).unwrap();
         // A previous export is replaced whole.
-        export_portal(&store, &out, &options).unwrap();
+        export_portal(&store, &out, &options, &Progress::default()).unwrap();
         std::fs::write(out.join("stale.csv"), "old").unwrap();
-        let summary = export_portal(&store, &out, &options).unwrap();
+        let summary = export_portal(&store, &out, &options, &Progress::default()).unwrap();
         assert_eq!(summary.substances, 2);
         // The previous export was replaced whole.
         assert!(!out.join("stale.csv").exists());

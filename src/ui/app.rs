@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 
 use crate::error::{Error, Result};
+use crate::export::portal::{PortalOptions, PortalSummary};
 use crate::import::ImportOptions;
+use crate::indicators::{PendingShare, Period, YearRange};
 use crate::jobs::{Job, Progress};
 use crate::matching::engine::MatchSummary;
 use crate::model::linking::{Candidate, TargetLevel};
@@ -36,7 +38,8 @@ mod session;
 
 use keys::describe_step;
 pub use session::{
-    Detail, Dialog, ImportState, JobKind, JobView, Notice, ReviewState, TableState, Workspace,
+    Detail, Dialog, ImportState, JobKind, JobView, Notice, PortalExport, ReviewState, TableState,
+    Workspace,
 };
 
 /// How many hits the manual search lists.
@@ -46,6 +49,7 @@ enum Work {
     Load(Job<Loaded>, PathBuf),
     Import(Job<ImportRun>),
     Export(Job<u64>, PathBuf),
+    Portal(Job<PortalSummary>),
 }
 
 impl Work {
@@ -54,6 +58,7 @@ impl Work {
             Work::Load(j, _) => &j.progress,
             Work::Import(j) => &j.progress,
             Work::Export(j, _) => &j.progress,
+            Work::Portal(j) => &j.progress,
         }
     }
 
@@ -62,6 +67,7 @@ impl Work {
             Work::Load(j, _) => j.is_finished(),
             Work::Import(j) => j.is_finished(),
             Work::Export(j, _) => j.is_finished(),
+            Work::Portal(j) => j.is_finished(),
         }
     }
 }
@@ -197,6 +203,11 @@ impl WorkbenchApp {
     /// window never blocks).
     pub fn wait_for_indicators(&mut self) {
         self.indicators.wait(&self.ctx);
+    }
+
+    /// The dialog shown, if any.
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
     }
 
     /// Queues a command, as a view would.
@@ -339,7 +350,111 @@ impl WorkbenchApp {
                 Ok(n) => self.say(format!("{n} lignes exportées dans {}", out.display())),
                 Err(e) => self.fail(&e),
             },
+            Work::Portal(job) => self.portal_exported(job.join()),
         }
+    }
+
+    /// Shows the portal export's outcome in its dialog when it is still
+    /// open (an error there only, once), else on the message line.
+    fn portal_exported(&mut self, result: Result<PortalSummary>) {
+        if let Ok(summary) = &result {
+            self.say(format!(
+                "Export pour le portail : {} fichiers dans {}",
+                summary.files.len(),
+                summary.dir.display()
+            ));
+        }
+        match (&mut self.dialog, result) {
+            (Some(Dialog::PortalExport(d)), result) => {
+                d.outcome = Some(result.map_err(|e| match e {
+                    Error::Cancelled => "Annulé : rien n'a été écrit".to_string(),
+                    e => e.to_string(),
+                }));
+            }
+            (_, Ok(_)) => {}
+            (_, Err(e)) => self.fail(&e),
+        }
+    }
+
+    /// Opens the portal export dialog: the pending share from what the
+    /// window already read, the limit from the workspace, the years of the
+    /// Indicateurs view, the last directory used.
+    fn open_portal_export(&mut self) {
+        let Some(ws) = &self.ws else {
+            self.say_error("Ouvrez d'abord un espace de travail (Fichier)");
+            return;
+        };
+        let max_pending = match crate::indicators::max_pending_share(&ws.store) {
+            Ok(max) => max,
+            Err(e) => return self.fail(&e),
+        };
+        let pending = model::pending_share(&ws.snap.rows);
+        let period = self.indicators.period();
+        let out = self
+            .state
+            .portal_dir
+            .clone()
+            .or_else(|| ws.path.parent().map(|p| p.join("portail")))
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        self.dialog = Some(Dialog::PortalExport(Box::new(PortalExport {
+            out,
+            allow_pending: false,
+            pending,
+            max_pending,
+            period,
+            years: self.indicators.years,
+            outcome: None,
+        })));
+    }
+
+    /// Starts the portal export the dialog describes.
+    fn start_portal_export(&mut self) {
+        let Some(ws) = &self.ws else { return };
+        let Some(Dialog::PortalExport(d)) = &mut self.dialog else {
+            return;
+        };
+        let typed = PathBuf::from(d.out.trim());
+        if typed.as_os_str().is_empty() {
+            d.outcome = Some(Err("Indiquez le dossier de sortie".into()));
+            return;
+        }
+        // A relative path is taken from the workspace's folder, not from
+        // wherever the window was started.
+        let out = match ws.path.parent() {
+            Some(base) if typed.is_relative() => base.join(typed),
+            _ => typed,
+        };
+        d.out = out.display().to_string();
+        // The two directories the export would refuse, said in French
+        // before it starts.
+        let refused = match crate::export::portal::is_foreign_dir(&out) {
+            Ok(true) => Some(format!(
+                "{} contient d'autres fichiers qu'un export pour le portail : choisissez un dossier vide ou nouveau",
+                out.display()
+            )),
+            Ok(false) if out.exists() && !out.is_dir() => Some(format!(
+                "{} est un fichier : choisissez un dossier",
+                out.display()
+            )),
+            Ok(false) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        d.outcome = refused.map(Err);
+        if d.outcome.is_some() {
+            return;
+        }
+        let options = PortalOptions {
+            allow_pending: d.allow_pending,
+            period: d.period,
+        };
+        self.state.portal_dir = Some(out.clone());
+        let path = ws.path.clone();
+        let job = Job::spawn("datamed-portal", self.progress(), move |p| {
+            let store = Store::open(&path)?;
+            crate::export::portal::export_portal(&store, &out, &options, p)
+        });
+        self.start(JobKind::PortalExport, job.map(Work::Portal));
     }
 
     fn install(&mut self, path: PathBuf, loaded: Loaded) {
@@ -676,6 +791,28 @@ impl WorkbenchApp {
                 });
                 self.start(JobKind::Export, job.map(|j| Work::Export(j, out)));
             }
+            Command::OpenPortalExport => self.open_portal_export(),
+            Command::PortalDirDialog => {
+                let start = match &self.dialog {
+                    Some(Dialog::PortalExport(d)) => PathBuf::from(d.out.trim()),
+                    _ => return,
+                };
+                self.file_dialog(move || {
+                    let mut dialog =
+                        rfd::FileDialog::new().set_title("Dossier de l'export pour le portail");
+                    if let Some(parent) = start.parent().filter(|p| p.is_dir()) {
+                        dialog = dialog.set_directory(parent);
+                    }
+                    dialog.pick_folder().map(Command::SetPortalDir)
+                })
+            }
+            Command::SetPortalDir(dir) => {
+                if let Some(Dialog::PortalExport(d)) = &mut self.dialog {
+                    d.out = dir.display().to_string();
+                    d.outcome = None;
+                }
+            }
+            Command::StartPortalExport => self.start_portal_export(),
             Command::AddImportFiles(files) => {
                 for f in files {
                     if !self.import.files.contains(&f) {
@@ -720,7 +857,7 @@ impl WorkbenchApp {
             }
             Command::ShowView(v) => self.state.view = v,
             Command::PickSubstance(code) => self.indicators.pick(&code),
-            Command::RecomputeIndicators => self.indicators.invalidate(),
+            Command::RecomputeIndicators => self.indicators.change_period(),
             Command::OpenSettings => {
                 self.dialog = Some(Dialog::Settings {
                     reviewer: self.state.author(),
@@ -981,7 +1118,7 @@ impl eframe::App for WorkbenchApp {
             &ctx,
             &mut self.dialog,
             &mut self.import.mapping,
-            self.ws.as_ref(),
+            job.as_ref(),
             &mut out,
         );
         self.commands.extend(out);

@@ -23,6 +23,14 @@ pub enum Command {
     ExportDialog,
     /// Write the transcoding table to this CSV file.
     Export(PathBuf),
+    /// Open the portal export dialog (its years: the Indicateurs view's).
+    OpenPortalExport,
+    /// Choose the portal export's directory (native dialog).
+    PortalDirDialog,
+    /// Set the portal export's directory in its dialog.
+    SetPortalDir(PathBuf),
+    /// Export the portal datasets as the dialog says, on a worker thread.
+    StartPortalExport,
     /// Add files to the import list.
     AddImportFiles(Vec<PathBuf>),
     /// Remove a file from the import list.

@@ -2,10 +2,12 @@
 //! eframe, egui, egui_extras, egui_plot and rfd. It is a door onto the same
 //! core functions as the command line: [`app`] owns the open workspace and
 //! applies the user's [`command`]s; [`views`] draw the import view, the
-//! review queue and the transcoding table; [`model`] reads what they show
-//! and runs the long work on worker threads; [`state`] is the small UI
-//! state eframe keeps between sessions; [`theme`] every colour and spacing;
-//! [`diff`] the character diff of a candidate against the typed name.
+//! review queue, the transcoding table, the indicators (published and
+//! internal side by side) and the dialogs, the portal export's among them;
+//! [`model`] reads what they show and runs the long work on worker threads;
+//! [`state`] is the small UI state eframe keeps between sessions; [`theme`]
+//! every colour and spacing; [`diff`] the character diff of a candidate
+//! against the typed name.
 
 use eframe::egui;
 pub mod app;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::import::{ImportOptions, kind_from_file_name, kind_spec};
+use crate::indicators::PendingShare;
 use crate::jobs::Progress;
 use crate::matching::engine::{MatchSummary, match_workspace};
 use crate::model::Kind;
@@ -332,14 +333,39 @@ pub fn export(path: &Path, out: &Path) -> Result<u64> {
     crate::export::export_transcoding(&Store::open(path)?, out)
 }
 
+/// Observations pending review against all observations, from rows
+/// already read (the share [`crate::indicators::pending_share`] reads from
+/// the workspace), so that the export dialog opens without a query.
+pub fn pending_share(rows: &[TranscodingRow]) -> PendingShare {
+    let mut share = PendingShare {
+        pending: 0,
+        total: 0,
+    };
+    for row in rows {
+        share.total += row.name.n_obs;
+        if review::resolution(row).status == crate::model::linking::MatchStatus::Pending.as_str() {
+            share.pending += row.name.n_obs;
+        }
+    }
+    share
+}
+
 /// The phase of a job in words agents read.
 pub fn phase_label(phase: &str) -> String {
+    use crate::export::portal::phase as portal;
     let known = [
         ("open workspace", "Ouverture de l'espace de travail"),
         ("read workspace", "Lecture de l'espace de travail"),
         ("load referential", "Chargement du référentiel"),
         ("match names", "Appariement des noms"),
         ("save results", "Enregistrement des résultats"),
+        (portal::CHECK_PENDING, "Vérification des noms en attente"),
+        (portal::PREPARE, "Préparation des observations liées"),
+        (portal::SUBSTANCES, "Indicateurs de chaque substance"),
+        (portal::GLOBAL, "Indicateurs de la base entière"),
+        (portal::TRANSCODING, "Table de transcodage"),
+        (portal::WRITE, "Écriture des fichiers"),
+        (portal::REPLACE, "Mise en place du dossier"),
     ];
     if let Some((_, fr)) = known.iter().find(|(en, _)| *en == phase) {
         return (*fr).to_string();

@@ -201,6 +201,8 @@ pub struct UiState {
     pub queue: QueueFilter,
     /// Transcoding table filters.
     pub table: TableFilter,
+    /// The directory of the last portal export.
+    pub portal_dir: Option<PathBuf>,
 }
 
 impl UiState {

@@ -52,6 +52,12 @@ pub const DIFF_GAP: Color32 = Color32::from_rgb(0xf7, 0xb9, 0xb4);
 pub const HIDDEN_BAR: Color32 = Color32::from_rgb(0xb8, 0xbe, 0xc8);
 /// Why a count is hidden.
 pub const HIDDEN_TEXT: Color32 = WAIT;
+/// A true count beside the published one (internal, never published):
+/// orange against the published blue, told apart without colour vision
+/// too by its place in the pair.
+pub const INTERNAL_BAR: Color32 = Color32::from_rgb(0xe3, 0x8d, 0x2f);
+/// A true count written as text.
+pub const INTERNAL_TEXT: Color32 = Color32::from_rgb(0xa8, 0x5a, 0x06);
 /// Filled part of a progress bar.
 pub const PROGRESS_FILL: Color32 = Color32::from_rgb(0x9c, 0xd3, 0xa8);
 

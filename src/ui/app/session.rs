@@ -127,6 +127,40 @@ pub enum Dialog {
     },
     /// Confirmation of "apply to identical normalised names".
     Identical(Box<IdenticalPreview>),
+    /// The portal export: its settings, then its outcome.
+    PortalExport(Box<PortalExport>),
+}
+
+/// The portal export dialog's state.
+#[derive(Debug, Clone)]
+pub struct PortalExport {
+    /// The output directory, as typed or chosen.
+    pub out: String,
+    /// Export even though pending observations exceed the limit.
+    pub allow_pending: bool,
+    /// Observations pending review when the dialog opened.
+    pub pending: PendingShare,
+    /// The largest pending share the workspace accepts.
+    pub max_pending: f64,
+    /// The years exported.
+    pub period: Period,
+    /// The years they stand for, when computed ("2009–2018").
+    pub years: Option<YearRange>,
+    /// The last export's outcome: what it wrote, or why it failed.
+    pub outcome: Option<std::result::Result<PortalSummary, String>>,
+}
+
+impl PortalExport {
+    /// Whether pending observations exceed the workspace's limit.
+    pub fn above_limit(&self) -> bool {
+        self.pending.share() > self.max_pending
+    }
+
+    /// Whether the Export button may start: a directory is given, and the
+    /// pending share is within the limit or knowingly overridden.
+    pub fn ready(&self) -> bool {
+        !self.out.trim().is_empty() && (!self.above_limit() || self.allow_pending)
+    }
 }
 
 /// A message line under the views.
@@ -149,8 +183,10 @@ pub enum JobKind {
     Import,
     /// Matching.
     Match,
-    /// Exporting.
+    /// Exporting the transcoding table.
     Export,
+    /// Exporting the portal datasets.
+    PortalExport,
 }
 
 impl JobKind {
@@ -162,12 +198,13 @@ impl JobKind {
             JobKind::Import => "Import",
             JobKind::Match => "Appariement",
             JobKind::Export => "Export",
+            JobKind::PortalExport => "Export pour le portail",
         }
     }
 
     /// Whether it writes to the workspace (decisions wait for it).
     pub fn writes(self) -> bool {
-        !matches!(self, JobKind::Export)
+        !matches!(self, JobKind::Export | JobKind::PortalExport)
     }
 }
 

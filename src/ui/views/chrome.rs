@@ -49,10 +49,23 @@ pub fn top_bar_ui(
                     out.push(Command::ImportFilesDialog);
                 }
                 if ui
-                    .add_enabled(has_workspace && !busy, egui::Button::new("Exporter…"))
+                    .add_enabled(
+                        has_workspace && !busy,
+                        egui::Button::new("Exporter la table de transcodage…"),
+                    )
                     .clicked()
                 {
                     out.push(Command::ExportDialog);
+                }
+                if ui
+                    .add_enabled(
+                        has_workspace,
+                        egui::Button::new("Exporter pour le portail…"),
+                    )
+                    .on_hover_text("Années : celles de la vue Indicateurs")
+                    .clicked()
+                {
+                    out.push(Command::OpenPortalExport);
                 }
                 ui.separator();
                 if ui.button("Quitter (Ctrl+Q)").clicked() {

@@ -1,17 +1,19 @@
 //! The modal dialogs: the comment of a name, the reviewer's name, the
 //! manual search of the referential (one target, or several substances),
 //! the confirmation of "apply to identical normalised names" (saying how
-//! many names it touches), and the column mapping of a file whose expected
-//! columns were not all found. Escape closes them (handled by the app).
+//! many names it touches), the portal export (pending share, years,
+//! directory, progress, then what was written), and the column mapping of a
+//! file whose expected columns were not all found. Escape closes them
+//! (handled by the app).
 
 use eframe::egui;
 use egui::{Id, RichText};
 
-use super::super::app::{Dialog, Workspace};
+use super::super::app::{Dialog, JobKind, JobView, PortalExport};
 use super::super::command::Command;
 use super::super::model::MappingRequest;
 use super::super::theme;
-use super::{fmt_int, target_level_label};
+use super::{fmt_int, fmt_percent, target_level_label};
 use crate::model::linking::TargetLevel;
 
 /// Draws the open dialog, if any.
@@ -19,7 +21,7 @@ pub fn dialogs_ui(
     ctx: &egui::Context,
     dialog: &mut Option<Dialog>,
     mapping: &mut Option<MappingRequest>,
-    ws: Option<&Workspace>,
+    job: Option<&JobView>,
     out: &mut Vec<Command>,
 ) {
     if let Some(m) = mapping {
@@ -27,7 +29,16 @@ pub fn dialogs_ui(
         return;
     }
     let Some(d) = dialog else { return };
-    let modal = egui::Modal::new(Id::unique("dialog")).show(ctx, |ui| match d {
+    let id = Id::unique("dialog");
+    let mut modal = egui::Modal::new(id);
+    if matches!(d, Dialog::PortalExport(_)) {
+        // Its content grows as the export runs and ends: hung from the
+        // top, it grows downwards instead of moving under the pointer.
+        modal = modal.area(
+            egui::Modal::default_area(id).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 90.0)),
+        );
+    }
+    let modal = modal.show(ctx, |ui| match d {
         Dialog::Comment { text } => comment_ui(ui, text, out),
         Dialog::Settings { reviewer } => settings_ui(ui, reviewer, out),
         Dialog::ManualSearch {
@@ -37,6 +48,7 @@ pub fn dialogs_ui(
             checked,
             focus,
         } => search_ui(ui, text, level, hits, checked, focus, out),
+        Dialog::PortalExport(d) => portal_ui(ui, d, job, out),
         Dialog::Identical(p) => {
             ui.set_max_width(560.0);
             ui.heading("Appliquer aux noms identiques");
@@ -72,7 +84,204 @@ pub fn dialogs_ui(
     if modal.should_close() && !out.contains(&Command::CloseDialog) {
         out.push(Command::CloseDialog);
     }
-    let _ = ws;
+}
+
+/// The portal export: what will be exported (years, pending share against
+/// the limit, with the override when above it), where, its progress while
+/// it runs, then what it wrote or why it failed.
+fn portal_ui(
+    ui: &mut egui::Ui,
+    d: &mut PortalExport,
+    job: Option<&JobView>,
+    out: &mut Vec<Command>,
+) {
+    ui.set_width(620.0);
+    ui.heading("Exporter pour le portail");
+    ui.label(
+        RichText::new(
+            "La liste des substances, chaque répartition par substance, les répartitions de la base \
+             entière et la table de transcodage, en CSV et JSON, avec manifest.json. Seules les \
+             valeurs publiables sortent : les petits effectifs sont masqués, avec la raison.",
+        )
+        .small()
+        .color(theme::MUTED),
+    );
+    ui.add_space(theme::GAP);
+    let running = job.filter(|j| j.kind == JobKind::PortalExport);
+    egui::Grid::new("portal-export")
+        .num_columns(2)
+        .spacing([theme::SECTION_GAP, 6.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new("Années").color(theme::MUTED));
+            let years = match (d.years, d.period.from, d.period.to) {
+                (Some(y), _, _) => format!("{}–{}", y.from, y.to),
+                (None, None, None) => "toutes les années des cas".to_string(),
+                (None, from, to) => format!(
+                    "{}–{}",
+                    from.map_or("…".to_string(), |y| y.to_string()),
+                    to.map_or("…".to_string(), |y| y.to_string())
+                ),
+            };
+            ui.label(format!("{years} (celles de la vue Indicateurs)"));
+            ui.end_row();
+            ui.label(RichText::new("Noms en attente").color(theme::MUTED));
+            let color = if d.above_limit() {
+                theme::BAD
+            } else {
+                theme::GOOD
+            };
+            ui.label(
+                RichText::new(format!(
+                    "{} des observations ({} sur {}) — limite de l'espace : {}",
+                    fmt_percent(d.pending.share()),
+                    fmt_int(d.pending.pending),
+                    fmt_int(d.pending.total),
+                    fmt_percent(d.max_pending)
+                ))
+                .color(color),
+            );
+            ui.end_row();
+        });
+    let above = d.above_limit();
+    ui.add_enabled(
+        above && running.is_none(),
+        egui::Checkbox::new(&mut d.allow_pending, "Exporter malgré les noms en attente"),
+    )
+    .on_disabled_hover_text("Les noms en attente sont sous la limite : rien à forcer");
+    if above && !d.allow_pending {
+        ui.label(
+            RichText::new(
+                "Trop d'observations attendent une revue : revoyez-les (Revue) ou cochez la case \
+                 pour exporter quand même.",
+            )
+            .small()
+            .color(theme::BAD),
+        );
+    }
+    ui.add_space(theme::GAP);
+    let label = ui.label("Dossier de sortie");
+    ui.horizontal(|ui| {
+        let edit = ui
+            .add_enabled(
+                running.is_none(),
+                egui::TextEdit::singleline(&mut d.out)
+                    .hint_text("/chemin/vers/portail")
+                    .desired_width(ui.available_width() - 90.0),
+            )
+            .labelled_by(label.id);
+        if edit.changed() {
+            d.outcome = None;
+        }
+        if ui
+            .add_enabled(running.is_none(), egui::Button::new("Choisir…"))
+            .clicked()
+        {
+            out.push(Command::PortalDirDialog);
+        }
+    });
+    ui.label(
+        RichText::new(
+            "Un dossier nouveau, vide, ou un export précédent (remplacé en entier) ; un chemin \
+             relatif part du dossier de l'espace de travail.",
+        )
+        .small()
+        .color(theme::MUTED),
+    );
+    ui.add_space(theme::GAP);
+    if let Some(job) = running {
+        ui.horizontal(|ui| super::chrome::job_progress_ui(ui, job, out));
+        ui.add_space(theme::GAP);
+    }
+    match &d.outcome {
+        Some(Ok(summary)) => {
+            // Each table is written twice (CSV and JSON): its rows count once.
+            let rows: u64 = summary
+                .files
+                .iter()
+                .filter(|(f, _)| f.ends_with(".csv"))
+                .map(|(_, n)| n)
+                .sum();
+            ui.label(
+                RichText::new(format!("Export terminé : {}", summary.dir.display()))
+                    .strong()
+                    .color(theme::GOOD),
+            );
+            ui.label(format!(
+                "{} fichiers, {} lignes de données en CSV et en JSON, {} substances",
+                summary.files.len(),
+                fmt_int(rows as i64),
+                fmt_int(summary.substances as i64),
+            ));
+            egui::CollapsingHeader::new("Fichiers écrits")
+                .id_salt("portal-files")
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .max_height(200.0)
+                        .show(ui, |ui| {
+                            egui::Grid::new("portal-files-grid")
+                                .num_columns(2)
+                                .striped(true)
+                                .show(ui, |ui| {
+                                    // One row a table: its CSV and JSON hold the same rows.
+                                    let written =
+                                        |name: &str| summary.files.iter().any(|(f, _)| f == name);
+                                    for (file, n) in &summary.files {
+                                        let (shown, rows) = match file.strip_suffix(".csv") {
+                                            Some(stem) if written(&format!("{stem}.json")) => (
+                                                format!("{stem}.csv, .json"),
+                                                format!("{} lignes", fmt_int(*n as i64)),
+                                            ),
+                                            _ => match file.strip_suffix(".json") {
+                                                Some(stem) if written(&format!("{stem}.csv")) => {
+                                                    continue;
+                                                }
+                                                _ => (file.clone(), String::new()),
+                                            },
+                                        };
+                                        ui.label(shown);
+                                        ui.label(rows);
+                                        ui.end_row();
+                                    }
+                                });
+                        });
+                });
+        }
+        Some(Err(message)) => {
+            ui.label(RichText::new(message).color(theme::BAD));
+        }
+        None => {}
+    }
+    ui.add_space(theme::GAP);
+    ui.horizontal(|ui| {
+        let exported = matches!(d.outcome, Some(Ok(_)));
+        let text = if exported {
+            "Exporter à nouveau"
+        } else {
+            "Exporter"
+        };
+        if ui
+            .add_enabled(
+                d.ready() && job.is_none(),
+                egui::Button::new(RichText::new(text).strong()),
+            )
+            .clicked()
+        {
+            out.push(Command::StartPortalExport);
+        }
+        if ui.button("Fermer").clicked() {
+            out.push(Command::CloseDialog);
+        }
+    });
+    if let Some(j) = job.filter(|j| j.kind != JobKind::PortalExport) {
+        ui.label(
+            RichText::new(format!(
+                "{} en cours : l'export attendra sa fin",
+                j.kind.label()
+            ))
+            .small()
+            .color(theme::MUTED),
+        );
+    }
 }
 
 fn comment_ui(ui: &mut egui::Ui, text: &mut String, out: &mut Vec<Command>) {

@@ -1,5 +1,7 @@
 //! The "Indicateurs" view: the ORDEI indicators of one substance as the
 //! portal will publish them (masked) and as the agency sees them (internal),
+//! side by side — each chart pairs the published bar with the true one, and
+//! the cells the portal hides are listed with both figures and the reason —
 //! over a year range, with what each pending name would add if approved.
 //!
 //! Computing runs on one worker thread ([`crate::jobs::Job`]) that owns its
@@ -11,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use eframe::egui::{self, RichText};
-use egui_plot::{AxisHints, Bar, BarChart, GridInput, GridMark, Plot};
+use eframe::egui::{self, AtomExt, RichText};
+use egui_plot::{AxisHints, Bar, BarChart, GridInput, GridMark, Plot, PlotPoint, Text};
 
 use super::fmt_int;
 use crate::error::Result;
@@ -28,16 +30,47 @@ use crate::ui::theme;
 /// Which numbers the charts show.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Figures {
-    /// What the portal gets: hidden cells as "< 11".
+    /// Both, side by side: each category's published bar beside its true
+    /// one.
     #[default]
+    Both,
+    /// What the portal gets only: hidden cells as "< 11".
     Published,
-    /// The true counts (internal view only).
+    /// The true counts only (internal view).
     Internal,
 }
 
+impl Figures {
+    /// Every choice, in the order of the selector.
+    pub const ALL: [Figures; 3] = [Figures::Both, Figures::Published, Figures::Internal];
+
+    /// The selector's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Figures::Both => "Publiée et interne",
+            Figures::Published => "Publiée seule",
+            Figures::Internal => "Interne seule",
+        }
+    }
+}
+
+/// The breakdowns charted two by two, with their titles; horizontal bars
+/// for the long category names.
+const CHARTS: [(&str, &str, bool); 6] = [
+    ("year", "Cas par année", false),
+    ("sex", "Sexe", false),
+    ("age_class", "Âge", false),
+    ("seriousness", "Gravité", false),
+    ("criterion", "Critères de gravité", true),
+    ("notifier", "Notificateur", true),
+];
+
 /// A request to the worker.
 enum Request {
-    /// Prepare the computation of a period and list its substances.
+    /// Read the workspace again (decisions or imports changed), prepare
+    /// the computation of a period and list its substances.
+    Reload(Period),
+    /// Another period of the computation already read, and its substances.
     Period(Period),
     /// The indicators and pending impact of one substance.
     Substance(String),
@@ -98,26 +131,33 @@ fn answer<'s>(
     computation: &mut Option<Computation<'s>>,
     request: Request,
 ) -> Result<Reply> {
-    match request {
-        Request::Period(period) => {
-            *computation = None;
-            let c = Computation::new(store, period)?;
-            let reply = Reply::Substances {
-                years: c.years(),
-                rule: c.rule(),
-                list: c.substances()?,
+    let next = match request {
+        Request::Substance(code) => {
+            return match computation {
+                Some(c) => Ok(Reply::Substance(Box::new((
+                    c.substance(&code)?,
+                    c.pending_impact(&code)?,
+                )))),
+                None => Ok(Reply::Failed("aucune période préparée".into())),
             };
-            *computation = Some(c);
-            Ok(reply)
         }
-        Request::Substance(code) => match computation {
-            Some(c) => Ok(Reply::Substance(Box::new((
-                c.substance(&code)?,
-                c.pending_impact(&code)?,
-            )))),
-            None => Ok(Reply::Failed("aucune période préparée".into())),
+        // A new period reuses what was read; only a reload reads again.
+        Request::Period(period) => match computation.as_ref() {
+            Some(previous) => previous.with_period(period)?,
+            None => Computation::new(store, period)?,
         },
-    }
+        Request::Reload(period) => {
+            *computation = None;
+            Computation::new(store, period)?
+        }
+    };
+    let reply = Reply::Substances {
+        years: next.years(),
+        rule: next.rule(),
+        list: next.substances()?,
+    };
+    *computation = Some(next);
+    Ok(reply)
 }
 
 /// What the view keeps: the choices and the last results received.
@@ -133,7 +173,7 @@ pub struct IndicatorsState {
     pub bounds: Option<YearRange>,
     /// The years of the current computation.
     pub years: Option<YearRange>,
-    /// Published or internal figures.
+    /// Which figures the charts show (both, side by side, by default).
     pub figures: Figures,
     /// The substances of the period, most cases first.
     pub substances: Vec<SubstanceCount>,
@@ -154,7 +194,10 @@ pub struct IndicatorsState {
     path: Option<PathBuf>,
     worker: Option<Worker>,
     waiting: usize,
+    /// The period changed: list the substances again.
     stale: bool,
+    /// The workspace changed: read it again first.
+    reload: bool,
 }
 
 impl IndicatorsState {
@@ -166,12 +209,20 @@ impl IndicatorsState {
             figures: self.figures,
             path: Some(path.to_path_buf()),
             stale: true,
+            reload: true,
             ..IndicatorsState::default()
         };
     }
 
-    /// The workspace changed (decisions, import): computes again when shown.
+    /// The workspace changed (decisions, import): reads it and computes
+    /// again when shown.
     pub fn invalidate(&mut self) {
+        self.stale = true;
+        self.reload = true;
+    }
+
+    /// The year range changed: computes again from what was read.
+    pub fn change_period(&mut self) {
         self.stale = true;
     }
 
@@ -196,10 +247,13 @@ impl IndicatorsState {
         }
         if self.stale && self.worker.is_some() {
             self.stale = false;
-            self.send(Request::Period(Period {
-                from: self.from,
-                to: self.to,
-            }));
+            let period = self.period();
+            let request = if std::mem::take(&mut self.reload) {
+                Request::Reload(period)
+            } else {
+                Request::Period(period)
+            };
+            self.send(request);
             if let Some(code) = self.selected.clone() {
                 self.send(Request::Substance(code));
             }
@@ -222,6 +276,14 @@ impl IndicatorsState {
         while self.is_waiting() && start.elapsed() < Duration::from_secs(60) {
             std::thread::sleep(Duration::from_millis(10));
             self.poll(ctx);
+        }
+    }
+
+    /// The period the view shows (and the portal export takes).
+    pub fn period(&self) -> Period {
+        Period {
+            from: self.from,
+            to: self.to,
         }
     }
 
@@ -288,6 +350,14 @@ impl IndicatorsState {
 
 /// Height of a chart.
 const CHART_HEIGHT: f32 = 150.0;
+/// Height of a category in the horizontal SOC and HLT charts.
+const ROW_PER_CATEGORY: f32 = 22.0;
+/// Width of a lone bar, in categories.
+const BAR_WIDTH: f64 = 0.7;
+/// Width of each bar of a published/internal pair, and how far each sits
+/// from the category's middle.
+const PAIR_WIDTH: f64 = 0.36;
+const PAIR_OFFSET: f64 = 0.19;
 
 /// The whole view: the picker on the left, the charts in the middle.
 pub fn indicators_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>) {
@@ -298,7 +368,7 @@ pub fn indicators_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("indicators-charts")
-            .show(ui, |ui| charts_ui(ui, st));
+            .show(ui, |ui| charts_ui(ui, st, out));
     });
 }
 
@@ -361,13 +431,30 @@ fn picker_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>
                     continue;
                 };
                 let picked = st.selected.as_deref() == Some(s.code.as_str());
-                let text = format!(
-                    "{} {} — {} cas",
-                    s.code,
-                    s.name,
-                    shown_text(rule, s.cases, s.cases_shown, st.figures)
+                let cases = match (st.figures, s.cases_shown) {
+                    (Figures::Both, Shown::Hidden(_)) => {
+                        format!("{} cas (interne {})", rule.hidden_text(), fmt_int(s.cases))
+                    }
+                    (figures, shown) => {
+                        format!("{} cas", shown_text(rule, s.cases, shown, figures))
+                    }
+                };
+                // One line a row, as show_rows counts them: a long name is
+                // cut (whole on hover), the cases stay right-aligned.
+                let name = format!("{} {}", s.code, s.name);
+                let row = ui.add(
+                    egui::Button::selectable(
+                        picked,
+                        (
+                            RichText::new(name.as_str()).atom_shrink(true),
+                            egui::Atom::grow(),
+                            RichText::new(cases).color(theme::MUTED),
+                        ),
+                    )
+                    .truncate()
+                    .min_size(egui::vec2(ui.available_width(), 0.0)),
                 );
-                if ui.selectable_label(picked, text).clicked() {
+                if row.on_hover_text(name).clicked() {
                     out.push(Command::PickSubstance(s.code.clone()));
                 }
             }
@@ -383,27 +470,32 @@ fn reason_text(reason: Reason) -> &'static str {
     }
 }
 
-/// The text of a count in the chosen figures.
+/// The text of a count in the chosen figures (with both, the published
+/// one: the true one is written beside it where it differs).
 fn shown_text(rule: Rule, count: i64, shown: Shown, figures: Figures) -> String {
-    match figures {
-        Figures::Internal => fmt_int(count),
-        Figures::Published => match shown {
-            Shown::Value(v) => fmt_int(v),
-            Shown::Hidden(_) => rule.hidden_text(),
-        },
+    match (figures, shown) {
+        (Figures::Internal, _) => fmt_int(count),
+        (_, Shown::Value(v)) => fmt_int(v),
+        (_, Shown::Hidden(_)) => rule.hidden_text(),
     }
 }
 
-/// The header, the figures toggle, the charts and the pending impact.
-fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState) {
+/// The header, the figures selector, the charts, the hidden cells and the
+/// pending impact.
+fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>) {
     ui.add_space(theme::GAP);
     let Some(ind) = &st.current else {
-        let text = if st.selected.is_some() {
-            "Calcul en cours…"
-        } else {
-            "Choisissez une substance à gauche"
-        };
-        ui.label(RichText::new(text).color(theme::MUTED));
+        ui.horizontal(|ui| {
+            let text = if st.selected.is_some() {
+                "Calcul en cours…"
+            } else {
+                "Choisissez une substance à gauche"
+            };
+            ui.label(RichText::new(text).color(theme::MUTED));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                export_button_ui(ui, out);
+            });
+        });
         return;
     };
     let rule = st.rule;
@@ -414,8 +506,12 @@ fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState) {
             ind.code.as_deref().unwrap_or("")
         ));
         ui.add_space(theme::SECTION_GAP);
-        ui.selectable_value(&mut st.figures, Figures::Published, "Vue publiée");
-        ui.selectable_value(&mut st.figures, Figures::Internal, "Vue interne");
+        for f in Figures::ALL {
+            ui.selectable_value(&mut st.figures, f, f.label());
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            export_button_ui(ui, out);
+        });
     });
     let figures = st.figures;
     ui.horizontal(|ui| {
@@ -446,65 +542,36 @@ fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState) {
             .color(theme::MUTED),
         );
     }
-    ui.label(
-        RichText::new(match figures {
-            Figures::Published => format!(
-                "Vue publiée : les barres grises sont masquées (« {} »), survolez pour la raison",
-                rule.hidden_text()
-            ),
-            Figures::Internal => {
-                "Vue interne : vrais effectifs, à ne pas publier (barres grises : masquées au portail)"
-                    .to_string()
-            }
-        })
-        .small()
-        .color(theme::MUTED),
-    );
+    legend_ui(ui, rule, figures);
     ui.add_space(theme::GAP);
 
-    let chart = |ui: &mut egui::Ui, title: &str, dim: &str, horizontal: bool| {
-        if let Some(b) = ind.breakdown(dim) {
-            chart_ui(ui, title, b, rule, figures, horizontal, None)
-        } else {
-            None
-        }
-    };
     let width = ui.available_width();
     let half = ((width - theme::SECTION_GAP) / 2.0).max(200.0);
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.set_width(half);
-            chart(ui, "Cas par année", "year", false);
+    for pair in CHARTS.chunks(2) {
+        ui.horizontal_top(|ui| {
+            for &(dim, title, horizontal) in pair {
+                ui.vertical(|ui| {
+                    ui.set_width(half);
+                    if let Some(b) = ind.breakdown(dim) {
+                        let height =
+                            horizontal.then(|| list_height(b.cells.len(), figures, CHART_HEIGHT));
+                        chart_ui(ui, title, b, rule, figures, horizontal, height);
+                    }
+                });
+            }
         });
-        ui.vertical(|ui| {
-            ui.set_width(half);
-            chart(ui, "Sexe", "sex", false);
-        });
-    });
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.set_width(half);
-            chart(ui, "Âge", "age_class", false);
-        });
-        ui.vertical(|ui| {
-            ui.set_width(half);
-            chart(ui, "Gravité", "seriousness", false);
-        });
-    });
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.set_width(half);
-            chart(ui, "Critères de gravité", "criterion", true);
-        });
-        ui.vertical(|ui| {
-            ui.set_width(half);
-            chart(ui, "Notificateur", "notifier", true);
-        });
-    });
+    }
     ui.add_space(theme::GAP);
     if let Some(soc) = ind.breakdown("soc") {
-        let height = (soc.cells.len() as f32 * 22.0).max(CHART_HEIGHT);
-        if let Some(clicked) = chart_ui(ui, "SOC", soc, rule, figures, true, Some(height)) {
+        if let Some(clicked) = chart_ui(
+            ui,
+            "SOC",
+            soc,
+            rule,
+            figures,
+            true,
+            Some(list_height(soc.cells.len(), figures, CHART_HEIGHT)),
+        ) {
             st.soc = if st.soc.as_deref() == Some(clicked.as_str()) {
                 None
             } else {
@@ -517,38 +584,179 @@ fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState) {
                 .color(theme::MUTED),
         );
     }
-    if let (Some(soc), Some(hlt)) = (&st.soc, ind.breakdown("hlt")) {
-        let cells: Vec<Cell> = hlt
-            .cells
-            .iter()
-            .filter(|c| &c.category == soc)
-            .map(|c| Cell {
-                category: c.detail.clone(),
-                ..c.clone()
-            })
-            .collect();
-        let sub = Breakdown {
-            dimension: "hlt",
-            partition: false,
-            cells,
-        };
-        let height = (sub.cells.len() as f32 * 22.0).max(CHART_HEIGHT * 0.6);
+    let hlt = st.soc.as_deref().and_then(|soc| hlt_of(ind, soc));
+    if let (Some(soc), Some(sub)) = (&st.soc, &hlt) {
         chart_ui(
             ui,
             &format!("HLT de {soc}"),
-            &sub,
+            sub,
             rule,
             figures,
             true,
-            Some(height),
+            Some(list_height(sub.cells.len(), figures, CHART_HEIGHT * 0.6)),
         );
+    }
+    if figures != Figures::Published {
+        ui.add_space(theme::SECTION_GAP);
+        hidden_cells_ui(ui, ind, st.soc.as_deref(), hlt.as_ref(), rule);
     }
     ui.add_space(theme::SECTION_GAP);
     impact_ui(ui, &st.impact);
 }
 
+/// The button that opens the portal export dialog.
+fn export_button_ui(ui: &mut egui::Ui, out: &mut Vec<Command>) {
+    if ui
+        .button("Exporter pour le portail…")
+        .on_hover_text("Les jeux de données du portail DataMed, sur les années choisies à gauche")
+        .clicked()
+    {
+        out.push(Command::OpenPortalExport);
+    }
+}
+
+/// What each colour means.
+fn legend_ui(ui: &mut egui::Ui, rule: Rule, figures: Figures) {
+    // A painted square: the UI font has no "■".
+    let swatch = |ui: &mut egui::Ui, color: egui::Color32, text: String| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+        ui.painter().rect_filled(rect, 2.0, color);
+        ui.add_space(-4.0);
+        ui.label(RichText::new(text).small());
+    };
+    ui.horizontal_wrapped(|ui| {
+        if figures != Figures::Internal {
+            swatch(ui, theme::ACCENT, "Publié (portail)".to_string());
+        }
+        swatch(
+            ui,
+            theme::HIDDEN_BAR,
+            if figures == Figures::Internal {
+                "Masqué au portail".to_string()
+            } else {
+                format!("Masqué au portail (« {} »)", rule.hidden_text())
+            },
+        );
+        if figures != Figures::Published {
+            swatch(
+                ui,
+                theme::INTERNAL_BAR,
+                "Interne : vrais effectifs, à ne pas publier".to_string(),
+            );
+        }
+        ui.label(
+            RichText::new("— survolez une barre pour ses valeurs et la raison")
+                .small()
+                .color(theme::MUTED),
+        );
+    });
+}
+
+/// The height of a horizontal chart of `n` categories (pairs of bars
+/// need more room than lone ones).
+fn list_height(n: usize, figures: Figures, min: f32) -> f32 {
+    let per = if figures == Figures::Both {
+        ROW_PER_CATEGORY * 1.3
+    } else {
+        ROW_PER_CATEGORY
+    };
+    (n as f32 * per).max(min)
+}
+
+/// The HLTs of one SOC, as a breakdown of their own.
+fn hlt_of(ind: &Indicators, soc: &str) -> Option<Breakdown> {
+    let hlt = ind.breakdown("hlt")?;
+    let cells = hlt
+        .cells
+        .iter()
+        .filter(|c| c.category == soc)
+        .map(|c| Cell {
+            category: c.detail.clone(),
+            ..c.clone()
+        })
+        .collect();
+    Some(Breakdown {
+        dimension: "hlt",
+        partition: false,
+        cells,
+    })
+}
+
+/// Every cell the portal hides, with what it publishes, the true count and
+/// why: the charted breakdowns, then the HLTs of the SOC drilled into.
+fn hidden_cells_ui(
+    ui: &mut egui::Ui,
+    ind: &Indicators,
+    soc: Option<&str>,
+    hlt: Option<&Breakdown>,
+    rule: Rule,
+) {
+    let soc_title = soc.map(|s| format!("HLT de {}", short(s)));
+    let mut rows: Vec<(&str, &Cell)> = Vec::new();
+    let charted = CHARTS
+        .iter()
+        .map(|&(dim, title, _)| (ind.breakdown(dim), title))
+        .chain(std::iter::once((ind.breakdown("soc"), "SOC")))
+        .chain(std::iter::once((
+            hlt,
+            soc_title.as_deref().unwrap_or("HLT"),
+        )));
+    for (b, title) in charted {
+        for c in b.iter().flat_map(|b| &b.cells) {
+            if c.shown.reason().is_some() {
+                rows.push((title, c));
+            }
+        }
+    }
+    let header = format!("Cellules masquées au portail ({})", rows.len());
+    egui::CollapsingHeader::new(RichText::new(header).strong())
+        .id_salt("hidden-cells")
+        .default_open(true)
+        .show(ui, |ui| {
+            if rows.is_empty() {
+                ui.label(RichText::new("Le portail publie toutes les valeurs").color(theme::MUTED));
+                return;
+            }
+            ui.label(
+                RichText::new(format!(
+                    "Ce que le portail publie à la place du vrai effectif (internes : à ne pas diffuser){}",
+                    if soc.is_none() {
+                        " ; les HLT d'une SOC s'ajoutent quand on la clique"
+                    } else {
+                        ""
+                    }
+                ))
+                .small()
+                .color(theme::MUTED),
+            );
+            egui::Grid::new("hidden-cells-grid")
+                .num_columns(5)
+                .striped(true)
+                .spacing([theme::SECTION_GAP, 4.0])
+                .show(ui, |ui| {
+                    for head in ["Répartition", "Catégorie", "Publié", "Interne", "Raison"] {
+                        ui.label(RichText::new(head).strong());
+                    }
+                    ui.end_row();
+                    for (title, c) in rows {
+                        ui.label(title);
+                        ui.label(short(&c.category)).on_hover_text(&c.category);
+                        ui.label(rule.text(c.shown));
+                        ui.label(RichText::new(fmt_int(c.count)).color(theme::INTERNAL_TEXT));
+                        ui.label(
+                            RichText::new(c.shown.reason().map_or("", reason_text))
+                                .color(theme::HIDDEN_TEXT),
+                        );
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
 /// One breakdown as a bar chart with its title; returns the category of a
-/// clicked bar.
+/// clicked bar. With both figures, each category has its published bar
+/// (first) and its true one side by side, and the hidden pairs carry their
+/// two values.
 fn chart_ui(
     ui: &mut egui::Ui,
     title: &str,
@@ -572,52 +780,73 @@ fn chart_ui(
             i as f64
         }
     };
+    // The published bar comes first: left of the pair, or above it.
+    let (first, second) = if horizontal {
+        (PAIR_OFFSET, -PAIR_OFFSET)
+    } else {
+        (-PAIR_OFFSET, PAIR_OFFSET)
+    };
     let mut hover = Vec::with_capacity(n);
     let mut top: f64 = 1.0;
-    let mut bars = Vec::with_capacity(n);
+    let mut bars = Vec::with_capacity(2 * n);
+    let mut marks = Vec::new();
     for (i, c) in b.cells.iter().enumerate() {
-        let (value, fill) = match (figures, c.shown) {
-            (Figures::Internal, Shown::Hidden(_)) => (c.count as f64, theme::HIDDEN_BAR),
-            (Figures::Internal, Shown::Value(_)) => (c.count as f64, theme::ACCENT),
-            (Figures::Published, Shown::Value(v)) => (v as f64, theme::ACCENT),
-            (Figures::Published, Shown::Hidden(_)) => (rule.threshold as f64, theme::HIDDEN_BAR),
-        };
-        top = top.max(value);
+        let at = position(i);
         let published = rule.text(c.shown);
-        let mut text = format!(
-            "{}
-Publié : {published}",
-            c.category
-        );
-        if figures == Figures::Internal {
-            text.push_str(&format!(
-                "
-Interne : {}",
-                fmt_int(c.count)
-            ));
+        let internal = fmt_int(c.count);
+        let hidden = c.shown.reason().is_some();
+        let (published_value, published_fill) = match c.shown {
+            Shown::Value(v) => (v as f64, theme::ACCENT),
+            Shown::Hidden(_) => (rule.threshold as f64, theme::HIDDEN_BAR),
+        };
+        let mut text = format!("{}\nPublié : {published}", c.category);
+        if figures != Figures::Published {
+            text.push_str(&format!("\nInterne : {internal}"));
         }
         if let Some(r) = c.shown.reason() {
-            text.push_str(&format!(
-                "
-Masqué : {}",
-                reason_text(r)
-            ));
+            text.push_str(&format!("\nMasqué : {}", reason_text(r)));
         }
         hover.push(text);
-        // The text egui_plot writes at the end of a hovered bar.
-        let value_text = match figures {
-            Figures::Internal => fmt_int(c.count),
-            Figures::Published => published,
-        };
-        bars.push(
-            Bar::new(position(i), value)
-                .name(value_text)
-                .fill(fill)
-                .width(0.7),
-        );
+        match figures {
+            Figures::Both => {
+                top = top.max(published_value).max(c.count as f64);
+                bars.push(
+                    Bar::new(at + first, published_value)
+                        .fill(published_fill)
+                        .width(PAIR_WIDTH),
+                );
+                bars.push(
+                    Bar::new(at + second, c.count as f64)
+                        .fill(theme::INTERNAL_BAR)
+                        .width(PAIR_WIDTH),
+                );
+                if hidden {
+                    marks.push((at + first, published_value, published, theme::MUTED));
+                    marks.push((at + second, c.count as f64, internal, theme::INTERNAL_TEXT));
+                }
+            }
+            Figures::Published => {
+                top = top.max(published_value);
+                bars.push(
+                    Bar::new(at, published_value)
+                        .fill(published_fill)
+                        .width(BAR_WIDTH),
+                );
+            }
+            Figures::Internal => {
+                top = top.max(c.count as f64);
+                let fill = if hidden {
+                    theme::HIDDEN_BAR
+                } else {
+                    theme::INTERNAL_BAR
+                };
+                bars.push(Bar::new(at, c.count as f64).fill(fill).width(BAR_WIDTH));
+            }
+        }
     }
-    let mut chart = BarChart::new(title.to_string(), bars)
-        .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
+    // The tooltip below says everything about a category: egui_plot's own
+    // hover label and rulers would only cover the bars with half of it.
+    let mut chart = BarChart::new(title.to_string(), bars).allow_hover(false);
     if horizontal {
         chart = chart.horizontal();
     }
@@ -672,19 +901,36 @@ Masqué : {}",
     }
     // Room for the value written at the end of the longest bar.
     plot = if horizontal {
-        plot.include_x(top * 1.12)
+        plot.include_x(top * 1.15)
     } else {
-        plot.include_y(top * 1.15)
+        plot.include_y(top * 1.2)
     };
     let response = plot.show(ui, |pui| {
         pui.bar_chart(chart);
+        // The two values of a hidden pair, written at the end of its bars.
+        for (at, value, text, color) in marks {
+            let (point, anchor) = if horizontal {
+                (PlotPoint::new(value, at), egui::Align2::LEFT_CENTER)
+            } else {
+                (PlotPoint::new(at, value), egui::Align2::CENTER_BOTTOM)
+            };
+            pui.text(
+                Text::new(
+                    format!("{title} {text}"),
+                    point,
+                    RichText::new(format!(" {text} ")).small().color(color),
+                )
+                .anchor(anchor)
+                .allow_hover(false),
+            );
+        }
         pui.pointer_coordinate()
     });
     ui.add_space(theme::GAP);
     let index = response.inner.and_then(|p| {
         let v = if horizontal { p.y } else { p.x };
         let r = v.round();
-        ((v - r).abs() <= 0.35 && r >= 0.0 && (r as usize) < n).then(|| {
+        ((v - r).abs() <= 0.4 && r >= 0.0 && (r as usize) < n).then(|| {
             if horizontal {
                 n - 1 - r as usize
             } else {
