@@ -78,3 +78,22 @@ pub fn import_fresh(workspace: &Path, paths: &[PathBuf]) -> (f64, u64) {
         }
     }
 }
+
+/// The full-scale sample imported and matched with the calibrated
+/// thresholds, built once under the sample's `bench/` folder.
+pub fn matched_workspace() -> PathBuf {
+    let sample = full_scale_sample();
+    let workspace = sample.join("bench/indicators.sqlite");
+    let _ = std::fs::create_dir_all(sample.join("bench"));
+    if !workspace.exists() {
+        import_fresh(&workspace, std::slice::from_ref(&sample));
+        let matched = Store::open(&workspace).and_then(|mut store| {
+            datamed::matching::engine::match_workspace(&mut store, &Progress::new())
+        });
+        if let Err(e) = matched {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
+    workspace
+}

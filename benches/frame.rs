@@ -24,6 +24,11 @@
 //! frames are timed by the wall clock (mean, median, p95, max), which on a
 //! busy machine also counts the time the thread waited for a core.
 //!
+//! Last, the Indicateurs view on the full-scale workspace matched with the
+//! calibrated thresholds: the time to open it (the indicator index read on
+//! its worker) and, for the 20 substances with most cases, the wall time
+//! from the pick to the end of the frame that draws the new charts.
+//!
 //! Run: `cargo bench --bench frame` (`BENCH_CASES=N` for another size).
 
 mod common;
@@ -35,6 +40,8 @@ use datamed::jobs::Progress;
 use datamed::matching::decide::{SETTING_AUTO, SETTING_REVIEW};
 use datamed::store::Store;
 use datamed::ui::WorkbenchApp;
+use datamed::ui::command::Command;
+use datamed::ui::state::View;
 use eframe::App as _;
 use eframe::egui::{self, Event, Key, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, vec2};
 use egui_kittest::Harness;
@@ -71,6 +78,7 @@ fn main() {
     harness_frames(&workspace);
     bare_frames(&workspace);
     detail_reads(&workspace);
+    indicator_refresh();
     println!("load average after: {}", load_average());
 }
 
@@ -334,6 +342,70 @@ fn key(key: Key, pressed: bool) -> Event {
         pressed,
         repeat: false,
         modifiers: Modifiers::NONE,
+    }
+}
+
+/// Opens the Indicateurs view, then picks the 20 largest substances, each
+/// twice, timing the pick to the frame that shows its charts.
+fn indicator_refresh() {
+    let path = common::matched_workspace();
+    let mut h = Harness::builder()
+        .with_size(vec2(SIZE[0], SIZE[1]))
+        .build_eframe(|cc| {
+            WorkbenchApp::with_workspace(&cc.egui_ctx, &path, REVIEWER)
+                .unwrap_or_else(|e| fail(&e.to_string()))
+        });
+    h.step();
+    let opened = Instant::now();
+    h.state_mut().push(Command::ShowView(View::Indicators));
+    step_until(&mut h, |h| {
+        !h.state().indicators().is_waiting() && !h.state().indicators().substances.is_empty()
+    });
+    println!(
+        "Indicateurs view opened (indicator index read on its worker): {:.0} ms",
+        opened.elapsed().as_secs_f64() * 1e3
+    );
+    let codes: Vec<String> = h
+        .state()
+        .indicators()
+        .substances
+        .iter()
+        .take(20)
+        .map(|s| s.code.clone())
+        .collect();
+    let mut samples = Vec::new();
+    for code in codes.iter().chain(codes.iter()) {
+        let (wall, cpu) = (Instant::now(), thread_cpu_ns());
+        h.state_mut().push(Command::PickSubstance(code.clone()));
+        step_until(&mut h, |h| {
+            let st = h.state().indicators();
+            !st.is_waiting() && st.current.as_ref().and_then(|c| c.code.as_deref()) == Some(code)
+        });
+        samples.push((wall.elapsed().as_secs_f64() * 1e3, cpu_ms_since(cpu)));
+    }
+    report(
+        "kittest harness, pick a substance → its charts drawn (20 largest, twice)",
+        &samples,
+    );
+}
+
+/// Runs frames until `done` holds (at most 60 s).
+fn step_until(
+    h: &mut Harness<'_, WorkbenchApp>,
+    done: impl Fn(&Harness<'_, WorkbenchApp>) -> bool,
+) {
+    let started = Instant::now();
+    loop {
+        h.step();
+        if done(h) {
+            // One more frame: the one that draws what just arrived.
+            h.step();
+            return;
+        }
+        if started.elapsed().as_secs() > 60 {
+            fail("the Indicateurs view did not answer within 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
     }
 }
 

@@ -16,15 +16,7 @@ use datamed::jobs::Progress;
 use datamed::store::Store;
 
 fn main() {
-    let sample = common::full_scale_sample();
-    let workspace = sample.join("bench/indicators.sqlite");
-    let _ = std::fs::create_dir_all(sample.join("bench"));
-    if !workspace.exists() {
-        common::import_fresh(&workspace, std::slice::from_ref(&sample));
-        let mut store = Store::open(&workspace).unwrap_or_else(|e| fail(&e));
-        datamed::matching::engine::match_workspace(&mut store, &Progress::new())
-            .unwrap_or_else(|e| fail(&e));
-    }
+    let workspace = common::matched_workspace();
     let store = Store::open(&workspace).unwrap_or_else(|e| fail(&e));
     let ms = |started: Instant| started.elapsed().as_secs_f64() * 1000.0;
     let mut best = [f64::MAX; 6];
@@ -56,7 +48,7 @@ fn main() {
         let _ = narrower.substance("02202").unwrap_or_else(|e| fail(&e));
         best[4] = best[4].min(ms(started));
     }
-    let out = sample.join("bench/portal");
+    let out = workspace.with_file_name("portal");
     for _ in 0..2 {
         let started = Instant::now();
         let options = PortalOptions {
