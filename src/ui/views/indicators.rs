@@ -886,8 +886,12 @@ fn chart_ui(
             .formatter(move |m: GridMark, _| label_of(m.value))
             .label_spacing(10.0..=12.0)
             .min_thickness(width);
+        // Marks every 1, 5, 25… cases: a narrow chart still gets a scale
+        // (powers of ten left a 0 alone under 100).
         plot = plot
             .y_grid_spacer(integer_marks)
+            .x_grid_spacer(egui_plot::log_grid_spacer(5))
+            .custom_x_axes(vec![AxisHints::new_x().label_spacing(28.0..=48.0)])
             .custom_y_axes(vec![axis])
             .show_grid([true, false]);
     } else {
@@ -896,6 +900,7 @@ fn chart_ui(
             .label_spacing(10.0..=12.0);
         plot = plot
             .x_grid_spacer(integer_marks)
+            .y_grid_spacer(egui_plot::log_grid_spacer(5))
             .custom_x_axes(vec![axis])
             .show_grid([false, true]);
     }
