@@ -303,3 +303,92 @@ fn every_bad_file_exits_1_names_the_place_and_changes_nothing() {
     }
     assert!(n >= 25, "only {n} bad files");
 }
+
+/// A `Cas-Patients.csv` of `n` cases numbered from `first`.
+fn case_rows(first: usize, n: usize) -> String {
+    let mut out = String::from(
+        "AER_ID;CAS;VER;NOTIF;SEXE;AGE;U_AGE;DATE_NAISS;TYP_NOTIF;TYP_EFFET;GRAVE;DECES;PRO_V;HOSPI;INCAP;ANO_C;AUTRE;PAYS_SURVENUE;PAYS_CAS\r\n",
+    );
+    for i in first..first + n {
+        out.push_str(&format!(
+            "{i};C{i};1;01/02/2016;F;3;MOIS;;Pharmacien;E;OUI;NON;NON;OUI;NON;NON;NON;FRANCE;FRANCE\r\n"
+        ));
+    }
+    out
+}
+
+#[test]
+fn bnpv_sample_imports_with_every_reference_valid_and_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let sample = root().join("sample-data");
+    let files = ["Cas-Patients.csv", "Médicaments.csv", "Effets.csv"].map(|f| sample.join(f));
+    datamed_ok(&[
+        "import",
+        "-w",
+        s(&w),
+        s(&files[0]),
+        s(&files[1]),
+        s(&files[2]),
+    ]);
+    let counts = |w: &std::path::Path| -> Vec<i64> {
+        let conn = Connection::open(w).unwrap();
+        // The import writes with foreign keys off: every reference must
+        // still hold.
+        let broken: i64 = conn
+            .prepare("PRAGMA foreign_key_check")
+            .unwrap()
+            .query_map([], |_| Ok(()))
+            .unwrap()
+            .count() as i64;
+        let q = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        vec![
+            broken,
+            q("SELECT count(*) FROM case_key"),
+            q("SELECT count(*) FROM bnpv_case"),
+            q("SELECT count(*) FROM bnpv_drug"),
+            q("SELECT count(*) FROM bnpv_effect"),
+            q("SELECT count(*) FROM drug_name"),
+            // Names count their observations, ORDEI's duplicates left out.
+            q("SELECT sum(n_obs) FROM drug_name")
+                - q("SELECT count(*) FROM bnpv_drug WHERE duplicate = 0 AND name_id IS NOT NULL"),
+            q("SELECT count(DISTINCT line) - count(*) FROM bnpv_drug"),
+            q(
+                "SELECT count(*) FROM bnpv_case WHERE notif_date NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'",
+            ),
+        ]
+    };
+    let first = counts(&w);
+    assert_eq!(first[0], 0, "foreign key violations");
+    assert_eq!(first[1], first[2], "a case key without its case");
+    assert!(first[3] > 2048 && first[4] > 2048, "{first:?}");
+    assert_eq!(&first[6..], &[0, 0, 0], "{first:?}");
+    datamed_ok(&["import", "-w", s(&w), "--replace", s(&files[1])]);
+    assert_eq!(counts(&w), first);
+}
+
+#[test]
+fn a_case_version_already_imported_is_refused_naming_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let first = dir.path().join("Cas-Patients.csv");
+    std::fs::write(&first, case_rows(1, 3000)).unwrap();
+    datamed_ok(&["import", "-w", s(&w), s(&first)]);
+    let before = snapshot(&w);
+    // Past the first batch of rows and inside a many-row statement: case
+    // 17 comes again at line 2302 of the second file.
+    let mut rows = case_rows(5000, 2300);
+    rows.push_str(case_rows(17, 1).lines().nth(1).unwrap());
+    rows.push_str("\r\n");
+    rows.push_str(case_rows(9000, 500).split_once("\r\n").unwrap().1);
+    let second = dir.path().join("Cas-Patients_2.csv");
+    std::fs::write(&second, rows).unwrap();
+    let out = datamed(&["import", "-w", s(&w), s(&second)]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("line 2302"), "{err}");
+    assert!(err.contains("17 / C17 / 1"), "{err}");
+    assert!(err.contains("already in the workspace"), "{err}");
+    assert!(err.contains("Cas-Patients.csv, line 18"), "{err}");
+    assert_eq!(snapshot(&w), before);
+}

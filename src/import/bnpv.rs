@@ -3,16 +3,17 @@
 //! columns (age in years and class, sex, notifier, seriousness flags, year,
 //! French case). Distinct drug names are collected with their level.
 
-use std::collections::HashSet;
+use chrono::{Datelike, NaiveDate};
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use chrono::Datelike;
-
-use super::values::{DateProblem, fold_upper, parse_date, parse_decimal};
+use super::values::{
+    DateProblem, fold_upper_into, latest_plausible_year, parse_date_until, parse_decimal,
+};
 use super::{ColumnSpec, Outcome, RowContext, opt, req};
 use crate::error::Result;
-use crate::model::{Level, Value};
+use crate::model::Level;
 use crate::normalize::normalize_name;
-use crate::store::imports::ImportWriter;
+use crate::store::imports::{Cell, KeyCache, RowBatch};
 
 /// Columns of `Cas-Patients.csv`, in converter order.
 pub const CASE_COLUMNS: &[ColumnSpec] = &[
@@ -84,23 +85,43 @@ fn case_key<'r>(ctx: &'r RowContext<'_>) -> std::result::Result<[&'r str; 3], St
 }
 
 /// Converts `Cas-Patients.csv` rows.
-#[derive(Default)]
 pub struct CaseConverter {
-    seen: HashSet<i64>,
+    seen: FxHashSet<i64>,
+    /// Today and the latest plausible year, read once per file.
+    today: NaiveDate,
+    latest_year: i32,
+    /// Reused buffer for folded values.
+    folded: String,
+}
+
+impl Default for CaseConverter {
+    fn default() -> Self {
+        CaseConverter {
+            seen: FxHashSet::default(),
+            today: chrono::Utc::now().date_naive(),
+            latest_year: latest_plausible_year(),
+            folded: String::new(),
+        }
+    }
 }
 
 impl CaseConverter {
-    /// Applies ORDEI's cleaning rules to one case row.
+    /// Applies ORDEI's cleaning rules to one case row and adds its values
+    /// to `batch` (a new case version to `keys` and `batch`).
     pub fn convert(
         &mut self,
         ctx: &mut RowContext<'_>,
-        writer: &mut ImportWriter<'_>,
+        keys: &mut KeyCache,
+        batch: &mut RowBatch,
     ) -> Result<Outcome> {
         let key = match case_key(ctx) {
             Ok(k) => k,
             Err(m) => return Ok(Outcome::Reject(m)),
         };
-        let case_id = writer.case_id(key[0], key[1], key[2])?;
+        let (case_id, new) = keys.case_id(key[0], key[1], key[2]);
+        if new {
+            batch.new_case(case_id, key[0], key[1], key[2]);
+        }
         if !self.seen.insert(case_id) {
             return Err(ctx.fatal(
                 0,
@@ -110,8 +131,8 @@ impl CaseConverter {
                 ),
             ));
         }
-        let notif = match parse_date(ctx.get(3)) {
-            Ok(Some(d)) if d <= chrono::Utc::now().date_naive() => d,
+        let notif = match parse_date_until(ctx.get(3), self.latest_year) {
+            Ok(Some(d)) if d <= self.today => d,
             Ok(Some(d)) => {
                 return Err(ctx.fatal(
                     3,
@@ -136,49 +157,48 @@ impl CaseConverter {
             }
         };
         let year = i64::from(notif.year());
-        let sex = match fold_upper(ctx.get(4)).as_str() {
+        fold_upper_into(ctx.get(4), &mut self.folded);
+        let sex = match self.folded.as_str() {
             "M" | "MASCULIN" | "HOMME" => "M",
             "F" | "FEMININ" | "FEMME" => "F",
             _ => "U",
         };
         let age_years = self.age_years(ctx, year)?;
-        let notifier = match ctx.get(8) {
-            "" => "Inconnu".to_string(),
-            s => s.to_string(),
-        };
-        let yes = |ctx: &RowContext<'_>, i| fold_upper(ctx.get(i)) == "OUI";
         let country = if ctx.get(17).is_empty() {
             ctx.get(18)
         } else {
             ctx.get(17)
         };
-        let in_france = matches!(fold_upper(country).as_str(), "" | "FRANCE" | "FR" | "FRA");
-        let mut values = Vec::with_capacity(31);
-        values.push(Value::Int(case_id));
+        fold_upper_into(country, &mut self.folded);
+        let in_france = matches!(self.folded.as_str(), "" | "FRANCE" | "FR" | "FRA");
+        batch.cell(Cell::Int(case_id));
         for i in 3..=18 {
-            values.push(Value::text_or_null(ctx.get(i)));
+            batch.text(ctx.get(i));
         }
-        values.push(Value::Text(notif.format("%Y-%m-%d").to_string()));
-        values.push(Value::Int(year));
-        values.push(Value::from(sex));
-        values.push(Value::from(age_years));
-        values.push(Value::from(age_class(age_years)));
-        values.push(Value::Text(notifier));
-        values.push(Value::from(yes(ctx, 10)));
-        for i in 11..=16 {
-            values.push(Value::from(yes(ctx, i)));
+        batch.date(notif);
+        batch.cell(Cell::Int(year));
+        batch.cell(Cell::Static(sex));
+        batch.int(age_years);
+        batch.cell(Cell::Static(age_class(age_years)));
+        match ctx.get(8) {
+            "" => batch.cell(Cell::Static("Inconnu")),
+            s => batch.text(s),
         }
-        values.push(Value::from(in_france));
-        Ok(Outcome::Keep(values))
+        for i in 10..=16 {
+            fold_upper_into(ctx.get(i), &mut self.folded);
+            batch.flag(self.folded == "OUI");
+        }
+        batch.flag(in_france);
+        Ok(Outcome::Stored)
     }
 
     /// ORDEI's age rules: AGE > 125 is missing; months → AGE/12 rounded;
     /// weeks, days, hours → 0; a missing age is year(NOTIF) − year(DATE_NAISS)
     /// kept only in 0..125.
-    fn age_years(&self, ctx: &mut RowContext<'_>, notif_year: i64) -> Result<Option<i64>> {
+    fn age_years(&mut self, ctx: &mut RowContext<'_>, notif_year: i64) -> Result<Option<i64>> {
         let raw = ctx.get(5);
         if raw.is_empty() {
-            return Ok(match parse_date(ctx.get(7)) {
+            return Ok(match parse_date_until(ctx.get(7), self.latest_year) {
                 Ok(Some(birth)) => {
                     let age = notif_year - i64::from(birth.year());
                     (0..=MAX_AGE_YEARS).contains(&age).then_some(age)
@@ -200,8 +220,8 @@ impl CaseConverter {
         if value < 0.0 {
             return Err(ctx.fatal(5, format!("negative age {raw}")));
         }
-        let unit = fold_upper(ctx.get(6));
-        let years = match unit.as_str() {
+        fold_upper_into(ctx.get(6), &mut self.folded);
+        let years = match self.folded.as_str() {
             "" | "AN" | "ANS" | "ANNEE" | "ANNEES" => value.round() as i64,
             "MOIS" => (value / 12.0).round() as i64,
             "SEMAINE" | "SEMAINES" | "JOUR" | "JOURS" | "HEURE" | "HEURES" => 0,
@@ -225,7 +245,14 @@ impl CaseConverter {
 /// Converts `Médicaments.csv` rows.
 #[derive(Default)]
 pub struct DrugConverter {
-    seen: HashSet<(i64, String)>,
+    /// (case, MEDICAMENT) pairs seen, the name as its number in `medicaments`.
+    seen: FxHashSet<(i64, u32)>,
+    /// Distinct MEDICAMENT values (a file has tens of thousands for a
+    /// million rows): their number, and their drug name id at each level
+    /// met so far, so that most rows cost one lookup.
+    medicaments: FxHashMap<Box<str>, (u32, [Option<i64>; 4])>,
+    /// Levels of the TYPE values seen (a handful).
+    levels: Vec<(Box<str>, Level)>,
 }
 
 impl DrugConverter {
@@ -233,43 +260,80 @@ impl DrugConverter {
     pub fn convert(
         &mut self,
         ctx: &mut RowContext<'_>,
-        writer: &mut ImportWriter<'_>,
+        keys: &mut KeyCache,
+        batch: &mut RowBatch,
     ) -> Result<Outcome> {
         let key = match case_key(ctx) {
             Ok(k) => k,
             Err(m) => return Ok(Outcome::Reject(m)),
         };
-        let case_id = writer.case_id(key[0], key[1], key[2])?;
-        let medicament = ctx.get(3).to_string();
-        let level = Level::parse(ctx.get(4));
-        let name_id = if medicament.is_empty() {
+        let (case_id, new) = keys.case_id(key[0], key[1], key[2]);
+        if new {
+            batch.new_case(case_id, key[0], key[1], key[2]);
+        }
+        let medicament = ctx.get(3);
+        let type_raw = ctx.get(4);
+        let level = match self.levels.iter().find(|(raw, _)| **raw == *type_raw) {
+            Some((_, level)) => *level,
+            None => {
+                let level = Level::parse(type_raw);
+                self.levels.push((type_raw.into(), level));
+                level
+            }
+        };
+        let (name_id, duplicate) = if medicament.is_empty() {
             ctx.warn(
                 3,
                 "empty MEDICAMENT: kept, left out of indicators (ORDEI rule)",
             );
-            None
+            (None, false)
         } else {
-            Some(writer.drug_name_id(&medicament, level, normalize_name)?)
+            let slot = Level::ALL.iter().position(|l| *l == level).unwrap_or(3);
+            let known = self.medicaments.get(medicament).copied();
+            let (number, id) = match known {
+                Some((number, ids)) if ids[slot].is_some() => (number, ids[slot]),
+                _ => {
+                    let (id, new) = keys.name_id(medicament, level);
+                    if new {
+                        batch.new_name(id, medicament, level, &normalize_name(medicament));
+                    }
+                    let next = self.medicaments.len() as u32;
+                    let entry = self
+                        .medicaments
+                        .entry(medicament.into())
+                        .or_insert((next, [None; 4]));
+                    entry.1[slot] = Some(id);
+                    (entry.0, Some(id))
+                }
+            };
+            (id, !self.seen.insert((case_id, number)))
         };
-        let duplicate = !medicament.is_empty() && !self.seen.insert((case_id, medicament.clone()));
         if let (Some(id), false) = (name_id, duplicate) {
-            writer.count_observation(id);
+            keys.count_observation(id);
         }
-        Ok(Outcome::Keep(vec![
-            Value::Int(case_id),
-            Value::text_or_null(&medicament),
-            Value::text_or_null(ctx.get(4)),
-            Value::from(name_id),
-            Value::from(duplicate),
-        ]))
+        batch.cell(Cell::Int(case_id));
+        batch.text(medicament);
+        batch.text(type_raw);
+        batch.int(name_id);
+        batch.flag(duplicate);
+        Ok(Outcome::Stored)
     }
 }
 
 /// Converts `Effets.csv` rows.
-#[derive(Default)]
 pub struct EffectConverter {
     /// SOC labels already recognised: a file holds a few dozen distinct ones.
-    soc_labels: std::collections::HashMap<String, Option<&'static str>>,
+    soc_labels: FxHashMap<Box<str>, Option<&'static str>>,
+    latest_year: i32,
+}
+
+impl Default for EffectConverter {
+    fn default() -> Self {
+        EffectConverter {
+            soc_labels: FxHashMap::default(),
+            latest_year: latest_plausible_year(),
+        }
+    }
 }
 
 impl EffectConverter {
@@ -277,27 +341,31 @@ impl EffectConverter {
     pub fn convert(
         &mut self,
         ctx: &mut RowContext<'_>,
-        writer: &mut ImportWriter<'_>,
+        keys: &mut KeyCache,
+        batch: &mut RowBatch,
     ) -> Result<Outcome> {
         let key = match case_key(ctx) {
             Ok(k) => k,
             Err(m) => return Ok(Outcome::Reject(m)),
         };
-        let case_id = writer.case_id(key[0], key[1], key[2])?;
-        let onset = match parse_date(ctx.get(3)) {
-            Ok(d) => d.map(|d| d.format("%Y-%m-%d").to_string()),
+        let (case_id, new) = keys.case_id(key[0], key[1], key[2]);
+        if new {
+            batch.new_case(case_id, key[0], key[1], key[2]);
+        }
+        let onset = match parse_date_until(ctx.get(3), self.latest_year) {
+            Ok(d) => d,
             Err(_) => {
                 let msg = format!("onset date \"{}\" is not a usable date", ctx.get(3));
                 ctx.warn(3, msg);
                 None
             }
         };
-        let soc_raw = ctx.get(4).to_string();
-        let soc = match self.soc_labels.get(&soc_raw) {
+        let soc_raw = ctx.get(4);
+        let soc = match self.soc_labels.get(soc_raw) {
             Some(label) => *label,
             None => {
-                let label = crate::model::soc::french_label(&soc_raw);
-                self.soc_labels.insert(soc_raw.clone(), label);
+                let label = crate::model::soc::french_label(soc_raw);
+                self.soc_labels.insert(soc_raw.into(), label);
                 label
             }
         };
@@ -305,14 +373,16 @@ impl EffectConverter {
             let msg = format!("\"{soc_raw}\" is not a MedDRA SOC label");
             ctx.warn(4, msg);
         }
-        Ok(Outcome::Keep(vec![
-            Value::Int(case_id),
-            Value::text_or_null(ctx.get(3)),
-            Value::text_or_null(&soc_raw),
-            Value::text_or_null(ctx.get(5)),
-            Value::from(onset),
-            Value::from(soc.map(str::to_string)),
-        ]))
+        batch.cell(Cell::Int(case_id));
+        batch.text(ctx.get(3));
+        batch.text(soc_raw);
+        batch.text(ctx.get(5));
+        match onset {
+            Some(d) => batch.date(d),
+            None => batch.cell(Cell::Null),
+        }
+        batch.cell(soc.map_or(Cell::Null, Cell::Static));
+        Ok(Outcome::Stored)
     }
 }
 

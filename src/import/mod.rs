@@ -6,6 +6,12 @@
 //! cancel. Each source has its own file with its rules: [`bnpv`], [`codex`],
 //! [`bdpm`], [`openmedic`].
 //!
+//! The loop runs on two threads: a reader decodes, checks and converts rows
+//! into batches, the calling thread writes them to SQLite in the file's one
+//! transaction; an error on either side stops both and rolls the file back.
+//! Importing several files, the next is read and decoded while the current
+//! one is written.
+//!
 //! Policy on defects, the same for every kind:
 //! - a malformed row (wrong number of fields) is kept out and reported by
 //!   line; when more than 5 % of the rows are malformed the file is refused,
@@ -27,13 +33,16 @@ pub mod values;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::error::{Error, Place, Result};
 use crate::jobs::Progress;
-use crate::model::{Kind, Value};
+use crate::model::{Kind, Source, Value};
 use crate::store::Store;
-use crate::store::imports::{NewBatch, RowCounts, Severity};
-use table::{Row, Table, TextOptions};
+use crate::store::imports::{
+    DuplicateCase, ImportWriter, KeyCache, NewBatch, RowBatch, RowCounts, Severity, table_columns,
+};
+use table::{CellPlaces, Row, Table, TextOptions};
 
 /// How many issues of one batch are stored line by line; past it, only counted.
 const MAX_STORED_ISSUES: u64 = 20_000;
@@ -41,6 +50,13 @@ const MAX_STORED_ISSUES: u64 = 20_000;
 /// Files from this size on are bulk loads: their table's indexes are
 /// rebuilt once at the end rather than maintained row by row.
 const BULK_LOAD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Rows per batch handed from the reading thread to the writing one: large
+/// enough that handing over costs nothing, small enough to stay in cache.
+const BATCH_ROWS: usize = 2048;
+
+/// Batches waiting to be written, at most: the reader never runs far ahead.
+const QUEUED_BATCHES: usize = 4;
 
 /// Share of malformed rows past which a file is refused (1 in 20).
 const MAX_REJECTED_SHARE_DENOMINATOR: u64 = 20;
@@ -301,6 +317,8 @@ impl Columns {
 pub enum Outcome {
     /// Store these values.
     Keep(Vec<Value>),
+    /// Store the values the converter added to the row batch.
+    Stored,
     /// Keep the row out: malformed (counts toward the refusal threshold).
     Reject(String),
     /// Leave the row out by an agency rule.
@@ -328,9 +346,9 @@ pub struct RowContext<'a> {
     pub warnings: Vec<CellWarning>,
 }
 
-impl RowContext<'_> {
+impl<'a> RowContext<'a> {
     /// Value of expected column `i`.
-    pub fn get(&self, i: usize) -> &str {
+    pub fn get(&self, i: usize) -> &'a str {
         self.columns.value(self.row, i)
     }
 
@@ -349,11 +367,7 @@ impl RowContext<'_> {
 
     /// The place of column `i` of this row.
     pub fn place(&self, i: usize) -> Place {
-        let name = self.columns.name(i);
-        match self.columns.position(i) {
-            Some(p) => self.table.cell_place(self.row.line, p, name),
-            None => self.table.place.at_line(self.row.line).at_column(name),
-        }
+        cell_place(&self.table.cell_places(), self.columns, self.row.line, i)
     }
 }
 
@@ -417,10 +431,45 @@ pub fn import_paths(
             ));
         }
     }
-    for path in files {
-        let report = import_file(store, &path, options, progress)?;
-        summary.imported.push(report);
-    }
+    // While a file is imported, the next one is read, hashed and decoded on
+    // another thread; the key cache goes from one BNPV file to the next
+    // instead of being read again from the workspace.
+    let mut keys = None;
+    std::thread::scope(|scope| -> Result<()> {
+        let mut ahead: Option<std::thread::ScopedJoinHandle<'_, Result<(Kind, Table)>>> = None;
+        for (i, path) in files.iter().enumerate() {
+            let opened = match ahead.take() {
+                Some(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(Error::Usage(format!(
+                        "reading {} stopped unexpectedly",
+                        path.display()
+                    )))
+                }),
+                None => open_file(path, options),
+            };
+            // Started once this file's rows are read: the reading core is
+            // free while the writer rebuilds indexes and commits.
+            let mut read_next = || {
+                if let Some(next) = files.get(i + 1) {
+                    ahead = std::thread::Builder::new()
+                        .name("import-open".into())
+                        .spawn_scoped(scope, move || open_file(next, options))
+                        .ok();
+                }
+            };
+            let report = import_opened(
+                store,
+                path,
+                opened?,
+                options,
+                progress,
+                &mut keys,
+                &mut read_next,
+            )?;
+            summary.imported.push(report);
+        }
+        Ok(())
+    })?;
     Ok(summary)
 }
 
@@ -454,9 +503,23 @@ pub fn import_file(
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<FileReport> {
+    let opened = open_file(path, options)?;
+    import_opened(
+        store,
+        path,
+        opened,
+        options,
+        progress,
+        &mut None,
+        &mut || {},
+    )
+}
+
+/// Reads a file and recognises its kind.
+fn open_file(path: &Path, options: &ImportOptions) -> Result<(Kind, Table)> {
     let by_name = options.kind.or_else(|| kind_from_file_name(path));
     let sheet_hint = by_name.map(Kind::file_label);
-    let (kind, mut table) = match by_name {
+    let (kind, table) = match by_name {
         Some(kind) => (kind, Table::open(path, kind_spec(kind).text, sheet_hint)?),
         None => {
             let probe = TextOptions {
@@ -477,6 +540,22 @@ pub fn import_file(
             (kind, table)
         }
     };
+    Ok((kind, table))
+}
+
+/// Imports a file read by [`open_file`] in one transaction. `carried` is
+/// the key cache the previous BNPV file of the command left (used when the
+/// workspace still matches it), and receives this file's; `rows_read` is
+/// called once every row is read, before the indexes are rebuilt.
+fn import_opened(
+    store: &mut Store,
+    path: &Path,
+    (kind, table): (Kind, Table),
+    options: &ImportOptions,
+    progress: &Progress,
+    carried: &mut Option<KeyCache>,
+    rows_read: &mut dyn FnMut(),
+) -> Result<FileReport> {
     let spec = kind_spec(kind);
     let mut mapping = store.column_mapping(kind)?;
     for pair in &options.mapping {
@@ -503,98 +582,109 @@ pub fn import_file(
         imported_by: options.user.clone(),
     };
     let encoding = table.encoding.clone();
-    let (batch_id, counts) = {
-        let mut writer = store.begin_import(&batch, options.replace)?;
-        if table.size_bytes >= BULK_LOAD_BYTES {
-            writer.defer_indexes()?;
+    let places = table.cell_places();
+    let (header_place, header_line, size_bytes) =
+        (table.place.clone(), table.header_line, table.size_bytes);
+    let mut writer = store.begin_import(&batch, options.replace)?;
+    if size_bytes >= BULK_LOAD_BYTES {
+        writer.defer_indexes()?;
+    }
+    let is_bnpv = kind.source() == Source::Bnpv;
+    let keys = if is_bnpv {
+        match carried.take() {
+            Some(keys) => writer.adopt_keys(keys)?,
+            None => writer.take_keys()?,
         }
-        let mut converter = Converter::new(kind);
-        let mut counts = RowCounts::default();
-        let mut stored_issues = 0u64;
-        let mut first_rejected: Option<(u64, String)> = None;
-        let mut row = Row::default();
-        while table.next_row(&mut row)? {
-            counts.read += 1;
-            if counts.read % 4096 == 0 {
-                progress.check_cancel()?;
-                progress.set_items(counts.read);
-                progress.set_done(table.position_bytes());
-            }
-            let shape = check_shape(&spec, &table, &row);
-            let (outcome, warnings) = match shape {
-                Err(message) => (Outcome::Reject(message), Vec::new()),
-                Ok(()) => {
-                    let mut ctx = RowContext {
-                        table: &table,
-                        columns: &columns,
-                        row: &row,
-                        warnings: Vec::new(),
-                    };
-                    let outcome = converter.convert(&mut ctx, &mut writer)?;
-                    (outcome, ctx.warnings)
-                }
-            };
-            let mut record = |writer: &mut crate::store::imports::ImportWriter<'_>,
-                              severity,
-                              column: Option<String>,
-                              message: &str|
-             -> Result<()> {
-                if stored_issues < MAX_STORED_ISSUES {
-                    writer.issue(severity, Some(row.line), column.as_deref(), message)?;
-                }
-                stored_issues += 1;
-                Ok(())
-            };
-            match outcome {
-                Outcome::Keep(values) => {
-                    converter.store(&mut writer, row.line, values, &table, &columns, &row)?;
-                    counts.kept += 1;
-                }
-                Outcome::Reject(message) => {
-                    counts.rejected += 1;
-                    if first_rejected.is_none() {
-                        first_rejected = Some((row.line, message.clone()));
-                    }
-                    record(&mut writer, Severity::Rejected, None, &message)?;
-                }
-                Outcome::Drop(message) => {
-                    counts.dropped += 1;
-                    record(&mut writer, Severity::Dropped, None, &message)?;
-                }
-            }
-            for warning in warnings {
-                counts.warnings += 1;
-                let column = columns.name(warning.column).to_string();
-                record(
-                    &mut writer,
-                    Severity::Warning,
-                    Some(column),
-                    &warning.message,
-                )?;
-            }
-        }
-        if counts.read == 0 {
-            return Err(Error::data(
-                table.place.at_line(table.header_line + 1),
-                "no data rows: the file has a header only",
-            ));
-        }
-        if let Some((line, message)) = first_rejected
-            && counts.rejected * MAX_REJECTED_SHARE_DENOMINATOR > counts.read
-        {
-            return Err(Error::data(
-                table.place.at_line(line),
-                format!(
-                    "{} of {} rows are malformed ({message} here, the first); is this really a {} file? Nothing was imported",
-                    counts.rejected,
-                    counts.read,
-                    kind.file_label()
-                ),
-            ));
-        }
-        progress.set_done(table.size_bytes);
-        (writer.finish(counts)?, counts)
+    } else {
+        KeyCache::default()
     };
+    let reader = Reader {
+        spec,
+        width: table_columns(kind).1.len(),
+        table,
+        columns: &columns,
+        converter: Converter::new(kind),
+        keys,
+        progress,
+    };
+    // Two threads: this one writes to SQLite while the reader decodes,
+    // checks and converts the next rows — the two halves of the work take
+    // about as long each. Batches go in file order, through a short queue,
+    // and come back emptied to be filled again.
+    let (full_tx, full_rx) = mpsc::sync_channel::<RowBatch>(QUEUED_BATCHES);
+    let (empty_tx, empty_rx) = mpsc::sync_channel::<RowBatch>(QUEUED_BATCHES + 2);
+    let (written, read) = std::thread::scope(|scope| {
+        let reading = std::thread::Builder::new()
+            .name("import-read".into())
+            .spawn_scoped(scope, move || reader.run(&full_tx, &empty_rx));
+        let reading = match reading {
+            Ok(handle) => handle,
+            Err(e) => {
+                return (
+                    Err(Error::Usage(format!(
+                        "cannot start the reading thread: {e}"
+                    ))),
+                    None,
+                );
+            }
+        };
+        // The receiver is dropped when writing stops, early or not, so a
+        // reader blocked on a full queue wakes up and ends.
+        let written = write_batches(&mut writer, full_rx, &empty_tx, progress, |dup| {
+            Error::data(
+                cell_place(&places, &columns, dup.line, 0),
+                format!(
+                    "case version {} is already in the workspace ({}); each case version must appear once",
+                    dup.key, dup.existing
+                ),
+            )
+        });
+        (written, Some(reading.join()))
+    });
+    // The writer stops at the first bad row it meets; rows the reader
+    // refused come later in the file, so the writer's error comes first.
+    written?;
+    let read = match read {
+        Some(Ok(read)) => read?,
+        Some(Err(_)) | None => {
+            return Err(Error::Usage(
+                "the import's reading thread stopped unexpectedly; nothing was imported".into(),
+            ));
+        }
+    };
+    rows_read();
+    let ReadResult {
+        counts,
+        first_rejected,
+        keys,
+    } = read;
+    if is_bnpv {
+        writer.return_keys(keys);
+    }
+    if counts.read == 0 {
+        return Err(Error::data(
+            header_place.at_line(header_line + 1),
+            "no data rows: the file has a header only",
+        ));
+    }
+    if let Some((line, message)) = first_rejected
+        && counts.rejected * MAX_REJECTED_SHARE_DENOMINATOR > counts.read
+    {
+        return Err(Error::data(
+            header_place.at_line(line),
+            format!(
+                "{} of {} rows are malformed ({message} here, the first); is this really a {} file? Nothing was imported",
+                counts.rejected,
+                counts.read,
+                kind.file_label()
+            ),
+        ));
+    }
+    progress.set_done(size_bytes);
+    let (batch_id, keys) = writer.finish_keeping_keys(counts)?;
+    if keys.is_some() {
+        *carried = keys;
+    }
     if !options.mapping.is_empty() {
         store.save_column_mapping(kind, &options.mapping)?;
     }
@@ -648,6 +738,164 @@ fn check_shape(spec: &KindSpec, table: &Table, row: &Row) -> std::result::Result
     Ok(())
 }
 
+/// The place of expected column `i` at `line`.
+fn cell_place(places: &CellPlaces, columns: &Columns, line: u64, i: usize) -> Place {
+    let name = columns.name(i);
+    match columns.position(i) {
+        Some(p) => places.cell(line, p, name),
+        None => places.line(line).at_column(name),
+    }
+}
+
+/// What the reading thread hands back.
+struct ReadResult {
+    counts: RowCounts,
+    /// The first malformed row, for the refusal message.
+    first_rejected: Option<(u64, String)>,
+    /// The key cache, with the ids it created and the name counts.
+    keys: KeyCache,
+}
+
+/// The reading half of an import: rows read, checked and converted into
+/// batches for the writer.
+struct Reader<'a> {
+    spec: KindSpec,
+    /// Values per stored row.
+    width: usize,
+    table: Table,
+    columns: &'a Columns,
+    converter: Converter,
+    keys: KeyCache,
+    progress: &'a Progress,
+}
+
+impl Reader<'_> {
+    /// Reads every row, sending full batches to `full` (taking emptied ones
+    /// back from `empty`). Stops quietly when the writer has stopped: its
+    /// error is the one to report.
+    fn run(
+        mut self,
+        full: &mpsc::SyncSender<RowBatch>,
+        empty: &mpsc::Receiver<RowBatch>,
+    ) -> Result<ReadResult> {
+        let mut counts = RowCounts::default();
+        let mut stored_issues = 0u64;
+        let mut first_rejected: Option<(u64, String)> = None;
+        let mut row = Row::default();
+        let mut batch = RowBatch::default();
+        while self.table.next_row(&mut row)? {
+            counts.read += 1;
+            if counts.read % 4096 == 0 {
+                self.progress.check_cancel()?;
+                self.progress.set_items(counts.read);
+                self.progress.set_done(self.table.position_bytes());
+            }
+            let (outcome, warnings) = match check_shape(&self.spec, &self.table, &row) {
+                Err(message) => (Outcome::Reject(message), Vec::new()),
+                Ok(()) => {
+                    let mut ctx = RowContext {
+                        table: &self.table,
+                        columns: self.columns,
+                        row: &row,
+                        warnings: Vec::new(),
+                    };
+                    let outcome = self
+                        .converter
+                        .convert(&mut ctx, &mut self.keys, &mut batch)?;
+                    (outcome, ctx.warnings)
+                }
+            };
+            let mut record =
+                |batch: &mut RowBatch, severity, column: Option<&'static str>, message: String| {
+                    if stored_issues < MAX_STORED_ISSUES {
+                        batch.issue(severity, Some(row.line), column, message);
+                    }
+                    stored_issues += 1;
+                };
+            match outcome {
+                Outcome::Keep(values) => {
+                    batch.discard_row();
+                    for value in &values {
+                        batch.value(value);
+                    }
+                    self.end_row(&mut batch, row.line)?;
+                    counts.kept += 1;
+                }
+                Outcome::Stored => {
+                    self.end_row(&mut batch, row.line)?;
+                    counts.kept += 1;
+                }
+                Outcome::Reject(message) => {
+                    batch.discard_row();
+                    counts.rejected += 1;
+                    if first_rejected.is_none() {
+                        first_rejected = Some((row.line, message.clone()));
+                    }
+                    record(&mut batch, Severity::Rejected, None, message);
+                }
+                Outcome::Drop(message) => {
+                    batch.discard_row();
+                    counts.dropped += 1;
+                    record(&mut batch, Severity::Dropped, None, message);
+                }
+            }
+            for warning in warnings {
+                counts.warnings += 1;
+                let column = self.columns.name(warning.column);
+                record(&mut batch, Severity::Warning, Some(column), warning.message);
+            }
+            if batch.rows() >= BATCH_ROWS || batch.issues() >= BATCH_ROWS {
+                let next = empty.try_recv().unwrap_or_default();
+                if full.send(std::mem::replace(&mut batch, next)).is_err() {
+                    break;
+                }
+            }
+        }
+        // An empty last batch still goes: it may hold only issues.
+        let _ = full.send(batch);
+        Ok(ReadResult {
+            counts,
+            first_rejected,
+            keys: self.keys,
+        })
+    }
+
+    /// Ends a kept row, checking that the converter gave every value.
+    fn end_row(&self, batch: &mut RowBatch, line: u64) -> Result<()> {
+        if batch.row_width() != self.width {
+            return Err(Error::Usage(format!(
+                "the converter gave {} values for the {} columns of line {line}",
+                batch.row_width(),
+                self.width
+            )));
+        }
+        batch.end_row(line);
+        Ok(())
+    }
+}
+
+/// The writing half of an import: stores each batch as it comes, in the
+/// import's transaction, and sends it back emptied. `duplicate` makes the
+/// error for a case version an earlier import already stored.
+fn write_batches(
+    writer: &mut ImportWriter<'_>,
+    full: mpsc::Receiver<RowBatch>,
+    empty: &mpsc::SyncSender<RowBatch>,
+    progress: &Progress,
+    duplicate: impl Fn(DuplicateCase) -> Error,
+) -> Result<()> {
+    for mut batch in full {
+        progress.check_cancel()?;
+        if let Some(dup) = writer.write_batch(&batch)? {
+            return Err(duplicate(dup));
+        }
+        batch.clear();
+        // The reader allocates a new one when none is waiting.
+        let _ = empty.try_send(batch);
+    }
+    Ok(())
+}
+
 /// Dispatches rows to the converter of their kind.
 enum Converter {
     Cases(bnpv::CaseConverter),
@@ -675,48 +923,17 @@ impl Converter {
     fn convert(
         &mut self,
         ctx: &mut RowContext<'_>,
-        writer: &mut crate::store::imports::ImportWriter<'_>,
+        keys: &mut KeyCache,
+        batch: &mut RowBatch,
     ) -> Result<Outcome> {
         match self {
-            Converter::Cases(c) => c.convert(ctx, writer),
-            Converter::Drugs(c) => c.convert(ctx, writer),
-            Converter::Effects(c) => c.convert(ctx, writer),
+            Converter::Cases(c) => c.convert(ctx, keys, batch),
+            Converter::Drugs(c) => c.convert(ctx, keys, batch),
+            Converter::Effects(c) => c.convert(ctx, keys, batch),
             Converter::Codex(kind) => Ok(codex::convert(*kind, ctx)),
             Converter::Bdpm(kind) => Ok(bdpm::convert(*kind, ctx)),
             Converter::OpenMedic(c) => c.convert(ctx),
         }
-    }
-
-    fn store(
-        &mut self,
-        writer: &mut crate::store::imports::ImportWriter<'_>,
-        line: u64,
-        values: Vec<Value>,
-        table: &Table,
-        columns: &Columns,
-        row: &Row,
-    ) -> Result<()> {
-        if let Converter::Cases(_) = self {
-            if let Some(existing) = writer.insert_case(line, values)? {
-                let ctx = RowContext {
-                    table,
-                    columns,
-                    row,
-                    warnings: Vec::new(),
-                };
-                return Err(ctx.fatal(
-                    0,
-                    format!(
-                        "case version {} / {} / {} is already in the workspace ({existing}); each case version must appear once",
-                        columns.value(row, 0),
-                        columns.value(row, 1),
-                        columns.value(row, 2)
-                    ),
-                ));
-            }
-            return Ok(());
-        }
-        writer.insert(line, values)
     }
 }
 
@@ -747,6 +964,38 @@ mod tests {
         assert_eq!(k("NB_2019_cip13_age_sexe.CSV"), Some(Kind::OpenMedic));
         assert_eq!(k("truth.csv"), None);
         assert_eq!(k("README.md"), None);
+    }
+
+    #[test]
+    fn a_cancelled_import_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Cas-Patients.csv");
+        let mut text = String::from(
+            "AER_ID;CAS;VER;NOTIF;SEXE;AGE;U_AGE;DATE_NAISS;TYP_NOTIF;TYP_EFFET;GRAVE;DECES;PRO_V;HOSPI;INCAP;ANO_C;AUTRE;PAYS_SURVENUE;PAYS_CAS\n",
+        );
+        for i in 0..5000 {
+            text.push_str(&format!(
+                "{i};C{i};1;01/02/2016;F;30;;;Pharmacien;E;NON;NON;NON;NON;NON;NON;NON;FRANCE;FRANCE\n"
+            ));
+        }
+        std::fs::write(&file, text).unwrap();
+        let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+        let progress = Progress::new();
+        progress.cancel();
+        let options = ImportOptions::default();
+        let err = import_file(&mut store, &file, &options, &progress).err();
+        assert!(matches!(err, Some(Error::Cancelled)), "{err:?}");
+        let rows: Vec<i64> = store
+            .query_rows(
+                "SELECT (SELECT count(*) FROM import_batch) + (SELECT count(*) FROM case_key) + (SELECT count(*) FROM bnpv_case)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(rows, [0]);
+        // Not cancelled, it goes in whole.
+        let report = import_file(&mut store, &file, &options, &Progress::new()).unwrap();
+        assert_eq!(report.counts.kept, 5000);
     }
 
     #[test]

@@ -280,6 +280,37 @@ impl Table {
     /// The place of a cell: line and column name (with the cell reference
     /// for spreadsheets).
     pub fn cell_place(&self, line: u64, column_index: usize, column_name: &str) -> Place {
+        self.cell_places().cell(line, column_index, column_name)
+    }
+
+    /// What naming a cell takes, apart from the table (for the thread that
+    /// writes rows while another reads them).
+    pub fn cell_places(&self) -> CellPlaces {
+        CellPlaces {
+            place: self.place.clone(),
+            is_sheet: self.is_sheet,
+            first_col: self.first_col,
+        }
+    }
+}
+
+/// Names the cells of a table: see [`Table::cell_places`].
+#[derive(Debug, Clone)]
+pub struct CellPlaces {
+    place: Place,
+    is_sheet: bool,
+    first_col: usize,
+}
+
+impl CellPlaces {
+    /// The place of a line.
+    pub fn line(&self, line: u64) -> Place {
+        self.place.at_line(line)
+    }
+
+    /// The place of a cell: line and column name (with the cell reference
+    /// for spreadsheets).
+    pub fn cell(&self, line: u64, column_index: usize, column_name: &str) -> Place {
         let column = if self.is_sheet {
             format!(
                 "{} ({column_name})",

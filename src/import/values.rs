@@ -25,6 +25,12 @@ pub enum DateProblem {
 /// Parses DD/MM/YYYY (also D/M/YYYY), YYYY-MM-DD (with an optional time, as
 /// spreadsheets give), or an Excel serial day number. Empty gives `Ok(None)`.
 pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateProblem> {
+    parse_date_until(raw, latest_plausible_year())
+}
+
+/// [`parse_date`] with the latest plausible year given, for loops over
+/// millions of rows that should not read the clock for each.
+pub fn parse_date_until(raw: &str, latest_year: i32) -> Result<Option<NaiveDate>, DateProblem> {
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
@@ -45,7 +51,7 @@ pub fn parse_date(raw: &str) -> Result<Option<NaiveDate>, DateProblem> {
     } else {
         return Err(DateProblem::Unreadable);
     };
-    if date.year() < EARLIEST_PLAUSIBLE_YEAR || date.year() > latest_plausible_year() {
+    if date.year() < EARLIEST_PLAUSIBLE_YEAR || date.year() > latest_year {
         return Err(DateProblem::Implausible(date));
     }
     Ok(Some(date))
@@ -65,7 +71,12 @@ pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
 
 /// Parses a decimal number written with a comma or a point.
 pub fn parse_decimal(raw: &str) -> Option<f64> {
-    let s = raw.trim().replace(['\u{a0}', ' '], "");
+    let t = raw.trim();
+    // Most values are plain whole numbers (ages): read without copying.
+    if !t.is_empty() && t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<u64>().ok().map(|n| n as f64);
+    }
+    let s = t.replace(['\u{a0}', ' '], "");
     if s.is_empty() {
         return None;
     }
@@ -99,6 +110,18 @@ pub fn fold_upper(raw: &str) -> String {
         .map(fold_char)
         .collect::<String>()
         .to_uppercase()
+}
+
+/// [`fold_upper`] into a reused buffer, for per-row comparisons.
+pub fn fold_upper_into(raw: &str, out: &mut String) {
+    out.clear();
+    for c in raw.trim().chars().map(fold_char) {
+        if c.is_ascii() {
+            out.push(c.to_ascii_uppercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+    }
 }
 
 fn fold_char(c: char) -> char {
@@ -147,11 +170,22 @@ mod tests {
     }
 
     #[test]
+    fn folding_into_a_buffer_is_fold_upper() {
+        let mut buf = String::new();
+        for raw in [" oui ", "Féminin", "straße", "", "ÉTATS-UNIS", "ǆ"] {
+            fold_upper_into(raw, &mut buf);
+            assert_eq!(buf, fold_upper(raw), "{raw}");
+        }
+    }
+
+    #[test]
     fn decimals_with_comma() {
         assert_eq!(parse_decimal("2,5"), Some(2.5));
         assert_eq!(parse_decimal(" 30.36 "), Some(30.36));
         assert_eq!(parse_decimal("1 234,5"), Some(1234.5));
         assert_eq!(parse_decimal("abc"), None);
+        assert_eq!(parse_decimal("062"), Some(62.0));
+        assert_eq!(parse_decimal("-3"), Some(-3.0));
         assert_eq!(parse_decimal(""), None);
     }
 }

@@ -4,12 +4,19 @@
 //! either commits the whole file or, dropped on error or cancel, rolls all of
 //! it back. Referential kinds (CODEX, BDPM) supersede the previous import of
 //! the same kind; the same file (same sha256) is refused unless replaced.
+//!
+//! Built for millions of rows: the reading thread fills [`RowBatch`]es
+//! (values borrowed from one text buffer, nothing allocated per field) and
+//! gives case and drug-name ids itself from a [`KeyCache`]; the writer
+//! inserts a batch with many-row statements, with foreign keys off for the
+//! import (see [`Store::begin_import`] for why that is safe), and rebuilds a
+//! large file's indexes once at the end.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
+use rustc_hash::FxHashMap;
 
 use super::{Store, sql_error};
 use crate::error::{Error, Place, Result};
@@ -248,12 +255,456 @@ impl Store {
     /// Refuses a file already imported (same kind and sha256) unless
     /// `replace`, which removes that batch's rows inside the same
     /// transaction.
+    ///
+    /// Foreign keys are off while the writer lives (restored when it is
+    /// dropped, committed or not): every reference an import writes is to a
+    /// row it created or read in the same transaction (its own batch, the
+    /// case keys and drug names of [`KeyCache`]), and a replaced batch's
+    /// rows are deleted before the batch itself, so the checks could never
+    /// fail — they only cost a B-tree lookup per reference and row.
     pub fn begin_import(&mut self, batch: &NewBatch, replace: bool) -> Result<ImportWriter<'_>> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        // The pragma is a no-op inside a transaction: set it before BEGIN.
+        self.conn
+            .pragma_update(None, "foreign_keys", "OFF")
             .map_err(|e| sql_error(&path, e))?;
+        let mut writer = ImportWriter {
+            conn: &self.conn,
+            open: false,
+            path,
+            kind: batch.kind,
+            batch_id: 0,
+            insert_sql: String::new(),
+            keys: None,
+            deferred_indexes: Vec::new(),
+            case_ordered_indexes: Vec::new(),
+            last_case_id: i64::MIN,
+            check_references: false,
+        };
+        writer
+            .conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| writer.err(e))?;
+        writer.open = true;
+        writer.start(batch, replace)?;
+        Ok(writer)
+    }
+
+    /// The column mapping remembered for a kind: (expected, found) pairs.
+    pub fn column_mapping(&self, kind: Kind) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT expected, found FROM column_mapping WHERE kind = ?1 ORDER BY expected")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Remembers (expected, found) column pairs for the next file of `kind`.
+    pub fn save_column_mapping(&mut self, kind: Kind, pairs: &[(String, String)]) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        for (expected, found) in pairs {
+            tx.execute(
+                "INSERT INTO column_mapping (kind, expected, found) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kind, expected) DO UPDATE SET found = excluded.found",
+                params![kind.as_str(), expected, found],
+            )
+            .map_err(|e| sql_error(&path, e))?;
+        }
+        tx.commit().map_err(|e| sql_error(&path, e))
+    }
+}
+
+/// Removes a batch and everything it brought. The BNPV tables have no
+/// index on `batch_id` (migration 4): their rows are found by one scan,
+/// which costs less on a `--replace` than the index costs on every import.
+fn delete_batch(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    let kind: String =
+        conn.query_row("SELECT kind FROM import_batch WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    if let Some(kind) = Kind::parse(&kind) {
+        let (table, _) = table_columns(kind);
+        conn.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), [id])?;
+        if kind == Kind::BnpvDrugs {
+            refresh_name_counts(conn)?;
+        }
+    }
+    conn.execute("DELETE FROM import_issue WHERE batch_id = ?1", [id])?;
+    conn.execute("DELETE FROM import_batch WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Recomputes how many observations and cases each drug name has (ORDEI's
+/// duplicates left out).
+fn refresh_name_counts(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "UPDATE drug_name SET
+            n_obs = (SELECT count(*) FROM bnpv_drug d WHERE d.name_id = drug_name.id AND d.duplicate = 0),
+            n_cases = (SELECT count(DISTINCT d.case_id) FROM bnpv_drug d WHERE d.name_id = drug_name.id)",
+    )
+}
+
+/// Current UTC time as ISO 8601.
+pub(crate) fn now_iso() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The ids of case versions and distinct drug names: the workspace's, read
+/// once, plus those an import creates. Ids are given here (the next after
+/// the largest stored), so that the rows referring to them can be built on
+/// another thread than the one writing them.
+#[derive(Debug, Default)]
+pub struct KeyCache {
+    /// Case ids by "AER_ID\u{1f}CAS\u{1f}VER".
+    cases: FxHashMap<Box<str>, i64>,
+    next_case: i64,
+    /// Drug name ids by "level\u{1f}name".
+    names: FxHashMap<Box<str>, i64>,
+    next_name: i64,
+    /// Reused buffer for the keys above.
+    key: String,
+    /// The last case key asked for and its id: the rows of a case follow
+    /// each other, so most rows ask for the same key again.
+    last_case: (String, i64),
+    /// Observations per drug name brought by this file (duplicates left
+    /// out), added to the names' counts on commit.
+    name_counts: FxHashMap<i64, i64>,
+}
+
+impl KeyCache {
+    fn load(conn: &Connection) -> rusqlite::Result<KeyCache> {
+        let mut cache = KeyCache::default();
+        let mut stmt = conn.prepare("SELECT aer_id, cas, ver, id FROM case_key")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            cache.key.clear();
+            for i in 0..3 {
+                if i > 0 {
+                    cache.key.push('\u{1f}');
+                }
+                cache.key.push_str(r.get_ref(i)?.as_str()?);
+            }
+            let id: i64 = r.get(3)?;
+            cache.next_case = cache.next_case.max(id);
+            cache.cases.insert(cache.key.as_str().into(), id);
+        }
+        let mut stmt = conn.prepare("SELECT level, name, id FROM drug_name")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            cache.key.clear();
+            cache.key.push_str(r.get_ref(0)?.as_str()?);
+            cache.key.push('\u{1f}');
+            cache.key.push_str(r.get_ref(1)?.as_str()?);
+            let id: i64 = r.get(2)?;
+            cache.next_name = cache.next_name.max(id);
+            cache.names.insert(cache.key.as_str().into(), id);
+        }
+        cache.next_case += 1;
+        cache.next_name += 1;
+        Ok(cache)
+    }
+
+    /// The id of a case version, and whether it is new (to be stored with
+    /// [`RowBatch::new_case`] or by the writer).
+    pub fn case_id(&mut self, aer_id: &str, cas: &str, ver: &str) -> (i64, bool) {
+        self.key.clear();
+        self.key.push_str(aer_id);
+        self.key.push('\u{1f}');
+        self.key.push_str(cas);
+        self.key.push('\u{1f}');
+        self.key.push_str(ver);
+        if self.last_case.1 != 0 && self.key == self.last_case.0 {
+            return (self.last_case.1, false);
+        }
+        let (id, new) = match self.cases.get(self.key.as_str()) {
+            Some(id) => (*id, false),
+            None => {
+                let id = self.next_case;
+                self.next_case += 1;
+                self.cases.insert(self.key.as_str().into(), id);
+                (id, true)
+            }
+        };
+        self.last_case.0.clone_from(&self.key);
+        self.last_case.1 = id;
+        (id, new)
+    }
+
+    /// The id of a distinct drug name at a level, and whether it is new.
+    pub fn name_id(&mut self, name: &str, level: Level) -> (i64, bool) {
+        self.key.clear();
+        self.key.push_str(level.as_str());
+        self.key.push('\u{1f}');
+        self.key.push_str(name);
+        if let Some(id) = self.names.get(self.key.as_str()) {
+            return (*id, false);
+        }
+        let id = self.next_name;
+        self.next_name += 1;
+        self.names.insert(self.key.as_str().into(), id);
+        (id, true)
+    }
+
+    /// Counts one observation of a drug name (not an ORDEI duplicate).
+    pub fn count_observation(&mut self, name_id: i64) {
+        *self.name_counts.entry(name_id).or_default() += 1;
+    }
+}
+
+/// One value of a row in a [`RowBatch`]: text is a range of the batch's
+/// buffer, so building a row allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell {
+    /// No value.
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A decimal number.
+    Real(f64),
+    /// Text at `start..end` of the batch's buffer.
+    Text(u32, u32),
+    /// Text known at compile time (labels, classes).
+    Static(&'static str),
+}
+
+/// An issue to store, by line and column.
+#[derive(Debug, Clone)]
+struct PendingIssue {
+    severity: Severity,
+    line: Option<u64>,
+    column: Option<&'static str>,
+    message: String,
+}
+
+/// Rows of one kind ready to be stored (values in the order of
+/// [`table_columns`]), with the case keys, drug names and issues they
+/// bring. Built by the reading thread, written by [`ImportWriter::write_batch`],
+/// then cleared and sent back to be filled again.
+#[derive(Debug, Default)]
+pub struct RowBatch {
+    text: String,
+    cells: Vec<Cell>,
+    lines: Vec<u64>,
+    /// Cells of the row being built start here.
+    row_start: usize,
+    text_start: usize,
+    new_cases: Vec<(i64, [Cell; 3])>,
+    new_names: Vec<(i64, Level, Cell, Cell)>,
+    issues: Vec<PendingIssue>,
+}
+
+impl RowBatch {
+    /// Rows complete in the batch.
+    pub fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Issues in the batch.
+    pub fn issues(&self) -> usize {
+        self.issues.len()
+    }
+
+    /// Empties the batch, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cells.clear();
+        self.lines.clear();
+        self.row_start = 0;
+        self.text_start = 0;
+        self.new_cases.clear();
+        self.new_names.clear();
+        self.issues.clear();
+    }
+
+    fn text_cell(&mut self, s: &str) -> Cell {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Cell::Text(start, self.text.len() as u32)
+    }
+
+    /// Adds a text value to the row being built: `Null` when empty after
+    /// trimming (as [`Value::text_or_null`]).
+    pub fn text(&mut self, s: &str) {
+        let t = s.trim();
+        let cell = if t.is_empty() {
+            Cell::Null
+        } else {
+            self.text_cell(t)
+        };
+        self.cells.push(cell);
+    }
+
+    /// Adds a value to the row being built.
+    pub fn cell(&mut self, cell: Cell) {
+        self.cells.push(cell);
+    }
+
+    /// Adds an integer, or `Null`.
+    pub fn int(&mut self, v: Option<i64>) {
+        self.cells.push(v.map_or(Cell::Null, Cell::Int));
+    }
+
+    /// Adds a flag as 0 or 1.
+    pub fn flag(&mut self, v: bool) {
+        self.cells.push(Cell::Int(i64::from(v)));
+    }
+
+    /// Adds a date as `YYYY-MM-DD` (the form the derived columns hold).
+    pub fn date(&mut self, d: chrono::NaiveDate) {
+        use chrono::Datelike;
+        let start = self.text.len() as u32;
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        if (0..=9999).contains(&y) {
+            let y = y as u32;
+            for digit in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+                self.text.push(char::from(b'0' + digit as u8));
+            }
+            for part in [m, day] {
+                self.text.push('-');
+                self.text.push(char::from(b'0' + (part / 10) as u8));
+                self.text.push(char::from(b'0' + (part % 10) as u8));
+            }
+        } else {
+            self.text.push_str(&d.format("%Y-%m-%d").to_string());
+        }
+        self.cells.push(Cell::Text(start, self.text.len() as u32));
+    }
+
+    /// Adds an owned value (the converters that build [`Value`] rows).
+    pub fn value(&mut self, v: &Value) {
+        let cell = match v {
+            Value::Null => Cell::Null,
+            Value::Int(i) => Cell::Int(*i),
+            Value::Real(f) => Cell::Real(*f),
+            Value::Text(s) => self.text_cell(s),
+        };
+        self.cells.push(cell);
+    }
+
+    /// Ends the row being built, read at `line`.
+    pub fn end_row(&mut self, line: u64) {
+        self.lines.push(line);
+        self.row_start = self.cells.len();
+        self.text_start = self.text.len();
+    }
+
+    /// Cells of the row being built so far.
+    pub fn row_width(&self) -> usize {
+        self.cells.len() - self.row_start
+    }
+
+    /// Forgets the row being built.
+    pub fn discard_row(&mut self) {
+        self.cells.truncate(self.row_start);
+        self.text.truncate(self.text_start);
+    }
+
+    /// Records a case key that [`KeyCache::case_id`] created.
+    pub fn new_case(&mut self, id: i64, aer_id: &str, cas: &str, ver: &str) {
+        let key = [
+            self.text_cell(aer_id),
+            self.text_cell(cas),
+            self.text_cell(ver),
+        ];
+        self.new_cases.push((id, key));
+        self.text_start = self.text.len();
+    }
+
+    /// Records a drug name that [`KeyCache::name_id`] created.
+    pub fn new_name(&mut self, id: i64, name: &str, level: Level, normalized: &str) {
+        let name = self.text_cell(name);
+        let normalized = self.text_cell(normalized);
+        self.new_names.push((id, level, name, normalized));
+        self.text_start = self.text.len();
+    }
+
+    /// Records an issue to store with the rows.
+    pub fn issue(
+        &mut self,
+        severity: Severity,
+        line: Option<u64>,
+        column: Option<&'static str>,
+        message: String,
+    ) {
+        self.issues.push(PendingIssue {
+            severity,
+            line,
+            column,
+            message,
+        });
+    }
+
+    fn value_ref(&self, cell: Cell) -> ToSqlOutput<'_> {
+        ToSqlOutput::Borrowed(match cell {
+            Cell::Null => ValueRef::Null,
+            Cell::Int(i) => ValueRef::Integer(i),
+            Cell::Real(f) => ValueRef::Real(f),
+            Cell::Text(start, end) => {
+                ValueRef::Text(&self.text.as_bytes()[start as usize..end as usize])
+            }
+            Cell::Static(s) => ValueRef::Text(s.as_bytes()),
+        })
+    }
+}
+
+/// A case version already stored by an earlier import, found while writing.
+#[derive(Debug, Clone)]
+pub struct DuplicateCase {
+    /// Line of the row that brought it again.
+    pub line: u64,
+    /// "AER_ID / CAS / VER".
+    pub key: String,
+    /// Where the stored one came from: "file, line N".
+    pub existing: String,
+}
+
+/// Writes one file's rows inside one transaction. Dropping it without
+/// [`ImportWriter::finish`] rolls everything back.
+pub struct ImportWriter<'c> {
+    conn: &'c Connection,
+    /// Whether the transaction is open (rolled back on drop).
+    open: bool,
+    path: PathBuf,
+    kind: Kind,
+    batch_id: i64,
+    insert_sql: String,
+    /// Case and drug name ids, loaded on first use.
+    keys: Option<KeyCache>,
+    /// Indexes dropped for a bulk load, rebuilt before commit.
+    deferred_indexes: Vec<String>,
+    /// Indexes led by `case_id` kept during a bulk load while rows come in
+    /// case order: (name, sql).
+    case_ordered_indexes: Vec<(String, String)>,
+    /// The largest case id written so far, for the order above.
+    last_case_id: i64,
+    /// Whether rows came through [`ImportWriter::insert`], with values the
+    /// importer did not make: their references are checked on finish.
+    check_references: bool,
+}
+
+impl Drop for ImportWriter<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Nothing to report to: the error that led here is the one
+            // the user sees, and SQLite rolls back on close anyway.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        let _ = self.conn.pragma_update(None, "foreign_keys", "ON");
+    }
+}
+
+impl ImportWriter<'_> {
+    fn err(&self, e: rusqlite::Error) -> Error {
+        sql_error(&self.path, e)
+    }
+
+    /// Replaces or supersedes what must be, and creates the batch.
+    fn start(&mut self, batch: &NewBatch, replace: bool) -> Result<()> {
+        let tx = self.conn;
+        let path = self.path.clone();
         let previous: Option<(i64, String, String)> = tx
             .query_row(
                 "SELECT id, imported_at, imported_by FROM import_batch WHERE kind = ?1 AND sha256 = ?2",
@@ -271,7 +722,7 @@ impl Store {
                     ),
                 ));
             }
-            delete_batch(&tx, id).map_err(|e| sql_error(&path, e))?;
+            delete_batch(tx, id).map_err(|e| sql_error(&path, e))?;
         }
         if batch.kind.is_referential() {
             // A referential describes the present: the new file replaces the
@@ -312,112 +763,14 @@ impl Store {
             ],
         )
         .map_err(|e| sql_error(&path, e))?;
-        let batch_id = tx.last_insert_rowid();
+        self.batch_id = tx.last_insert_rowid();
         let (table, columns) = table_columns(batch.kind);
         let placeholders = vec!["?"; columns.len() + 2].join(", ");
-        let insert_sql = format!(
+        self.insert_sql = format!(
             "INSERT INTO {table} (batch_id, line, {}) VALUES ({placeholders})",
             columns.join(", ")
         );
-        Ok(ImportWriter {
-            tx,
-            path,
-            kind: batch.kind,
-            batch_id,
-            insert_sql,
-            params: Vec::with_capacity(columns.len() + 2),
-            case_ids: None,
-            name_ids: None,
-            key: String::new(),
-            name_counts: HashMap::new(),
-            deferred_indexes: Vec::new(),
-        })
-    }
-
-    /// The column mapping remembered for a kind: (expected, found) pairs.
-    pub fn column_mapping(&self, kind: Kind) -> Result<Vec<(String, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT expected, found FROM column_mapping WHERE kind = ?1 ORDER BY expected")
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
-    }
-
-    /// Remembers (expected, found) column pairs for the next file of `kind`.
-    pub fn save_column_mapping(&mut self, kind: Kind, pairs: &[(String, String)]) -> Result<()> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
-        for (expected, found) in pairs {
-            tx.execute(
-                "INSERT INTO column_mapping (kind, expected, found) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (kind, expected) DO UPDATE SET found = excluded.found",
-                params![kind.as_str(), expected, found],
-            )
-            .map_err(|e| sql_error(&path, e))?;
-        }
-        tx.commit().map_err(|e| sql_error(&path, e))
-    }
-}
-
-/// Removes a batch and everything it brought.
-fn delete_batch(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<()> {
-    let kind: String = tx.query_row("SELECT kind FROM import_batch WHERE id = ?1", [id], |r| {
-        r.get(0)
-    })?;
-    if let Some(kind) = Kind::parse(&kind) {
-        let (table, _) = table_columns(kind);
-        tx.execute(&format!("DELETE FROM {table} WHERE batch_id = ?1"), [id])?;
-        if kind == Kind::BnpvDrugs {
-            refresh_name_counts(tx)?;
-        }
-    }
-    tx.execute("DELETE FROM import_issue WHERE batch_id = ?1", [id])?;
-    tx.execute("DELETE FROM import_batch WHERE id = ?1", [id])?;
-    Ok(())
-}
-
-/// Recomputes how many observations and cases each drug name has (ORDEI's
-/// duplicates left out).
-fn refresh_name_counts(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute_batch(
-        "UPDATE drug_name SET
-            n_obs = (SELECT count(*) FROM bnpv_drug d WHERE d.name_id = drug_name.id AND d.duplicate = 0),
-            n_cases = (SELECT count(DISTINCT d.case_id) FROM bnpv_drug d WHERE d.name_id = drug_name.id)",
-    )
-}
-
-/// Current UTC time as ISO 8601.
-pub(crate) fn now_iso() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Writes one file's rows inside one transaction. Dropping it without
-/// [`ImportWriter::finish`] rolls everything back.
-pub struct ImportWriter<'c> {
-    tx: Transaction<'c>,
-    path: PathBuf,
-    kind: Kind,
-    batch_id: i64,
-    insert_sql: String,
-    params: Vec<Value>,
-    /// Case ids by "AER_ID\u{1f}CAS\u{1f}VER", loaded on first use.
-    case_ids: Option<HashMap<String, i64>>,
-    /// Drug name ids by "level\u{1f}name", loaded on first use.
-    name_ids: Option<HashMap<String, i64>>,
-    /// Reused buffer for the keys above.
-    key: String,
-    /// Observations per drug name brought by this file (duplicates left
-    /// out), added to the names' counts on commit.
-    name_counts: HashMap<i64, i64>,
-    /// Indexes dropped for a bulk load, rebuilt before commit.
-    deferred_indexes: Vec<String>,
-}
-
-impl ImportWriter<'_> {
-    fn err(&self, e: rusqlite::Error) -> Error {
-        sql_error(&self.path, e)
+        Ok(())
     }
 
     /// The batch id being written.
@@ -426,16 +779,24 @@ impl ImportWriter<'_> {
     }
 
     /// Inserts one row (values in the order of [`table_columns`]).
+    ///
+    /// The values come from the caller, not from the key cache: the rows
+    /// written this way have their references checked before commit.
     pub fn insert(&mut self, line: u64, values: Vec<Value>) -> Result<()> {
-        self.params.clear();
-        self.params.push(Value::Int(self.batch_id));
-        self.params.push(Value::Int(line as i64));
-        self.params.extend(values);
+        self.check_references = true;
         let mut stmt = self
-            .tx
+            .conn
             .prepare_cached(&self.insert_sql)
             .map_err(|e| sql_error(&self.path, e))?;
-        stmt.execute(rusqlite::params_from_iter(self.params.iter()))
+        stmt.raw_bind_parameter(1, self.batch_id)
+            .and_then(|()| stmt.raw_bind_parameter(2, line as i64))
+            .and_then(|()| {
+                values
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, v)| stmt.raw_bind_parameter(i + 3, v))
+            })
+            .and_then(|()| stmt.raw_execute())
             .map_err(|e| sql_error(&self.path, e))?;
         Ok(())
     }
@@ -454,28 +815,151 @@ impl ImportWriter<'_> {
         };
         match self.insert(line, values) {
             Ok(()) => Ok(None),
-            // The primary key refused a second row for the case version:
-            // find the first one to name it.
             Err(Error::Sqlite {
                 source: rusqlite::Error::SqliteFailure(f, _),
                 ..
-            }) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                let existing: Option<(String, i64)> = self
-                    .tx
-                    .query_row(
-                        "SELECT b.file_name, c.line FROM bnpv_case c JOIN import_batch b ON b.id = c.batch_id WHERE c.case_id = ?1",
-                        [case_id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()
-                    .map_err(|e| self.err(e))?;
-                Ok(Some(existing.map_or_else(
-                    || "an earlier row".to_string(),
-                    |(file, at)| format!("{file}, line {at}"),
-                )))
-            }
+            }) if is_primary_key_violation(&f) => Ok(Some(self.stored_case(case_id)?.1)),
             Err(e) => Err(e),
         }
+    }
+
+    /// The key of a stored case version and where its row came from.
+    fn stored_case(&self, case_id: i64) -> Result<(String, String)> {
+        let key: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT aer_id || ' / ' || cas || ' / ' || ver FROM case_key WHERE id = ?1",
+                [case_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let existing: Option<(String, i64)> = self
+            .conn
+            .query_row(
+                "SELECT b.file_name, c.line FROM bnpv_case c JOIN import_batch b ON b.id = c.batch_id WHERE c.case_id = ?1",
+                [case_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok((
+            key.unwrap_or_else(|| format!("#{case_id}")),
+            existing.map_or_else(
+                || "an earlier row".to_string(),
+                |(file, at)| format!("{file}, line {at}"),
+            ),
+        ))
+    }
+
+    /// Stores a batch of rows with the case keys, drug names and issues it
+    /// brings. For BNPV cases, a case version already stored by an earlier
+    /// import stops the writing and is returned, so that the importer names
+    /// both places.
+    pub fn write_batch(&mut self, batch: &RowBatch) -> Result<Option<DuplicateCase>> {
+        let conn = self.conn;
+        let path = self.path.clone();
+        let e = |(_, e)| sql_error(&path, e);
+        insert_chunked(
+            conn,
+            "INSERT INTO case_key (id, aer_id, cas, ver) VALUES ",
+            "(?, ?, ?, ?)",
+            4,
+            batch.new_cases.len(),
+            |stmt, at, row| {
+                let (id, key) = &batch.new_cases[row];
+                stmt.raw_bind_parameter(at, *id)?;
+                for (i, part) in key.iter().enumerate() {
+                    stmt.raw_bind_parameter(at + 1 + i, batch.value_ref(*part))?;
+                }
+                Ok(())
+            },
+        )
+        .map_err(e)?;
+        insert_chunked(
+            conn,
+            "INSERT INTO drug_name (id, name, level, normalized) VALUES ",
+            "(?, ?, ?, ?)",
+            4,
+            batch.new_names.len(),
+            |stmt, at, row| {
+                let (id, level, name, normalized) = &batch.new_names[row];
+                stmt.raw_bind_parameter(at, *id)?;
+                stmt.raw_bind_parameter(at + 1, batch.value_ref(*name))?;
+                stmt.raw_bind_parameter(at + 2, level.as_str())?;
+                stmt.raw_bind_parameter(at + 3, batch.value_ref(*normalized))
+            },
+        )
+        .map_err(e)?;
+        if !batch.lines.is_empty() {
+            let (table, columns) = table_columns(self.kind);
+            let width = columns.len();
+            if batch.cells.len() != width * batch.lines.len() {
+                return Err(Error::Usage(format!(
+                    "a row batch of {} values for {} rows does not fit the {width} columns of {table}",
+                    batch.cells.len(),
+                    batch.lines.len(),
+                )));
+            }
+            self.check_case_order(&batch.cells, width)?;
+            // The batch id is the same for every row: written in the SQL.
+            let head = format!(
+                "INSERT INTO {table} (batch_id, line, {}) VALUES ",
+                columns.join(", ")
+            );
+            let tuple = format!("({}, ?{})", self.batch_id, ", ?".repeat(width));
+            let cells = &batch.cells;
+            let written = insert_chunked(
+                conn,
+                &head,
+                &tuple,
+                width + 1,
+                batch.lines.len(),
+                |stmt, at, row| {
+                    stmt.raw_bind_parameter(at, batch.lines[row] as i64)?;
+                    for (i, cell) in cells[row * width..(row + 1) * width].iter().enumerate() {
+                        stmt.raw_bind_parameter(at + 1 + i, batch.value_ref(*cell))?;
+                    }
+                    Ok(())
+                },
+            );
+            match written {
+                Ok(()) => {}
+                Err((row, rusqlite::Error::SqliteFailure(f, _)))
+                    if self.kind == Kind::BnpvCases && is_primary_key_violation(&f) =>
+                {
+                    let case_id = match cells.get(row * width) {
+                        Some(Cell::Int(id)) => *id,
+                        _ => 0,
+                    };
+                    let (key, existing) = self.stored_case(case_id)?;
+                    return Ok(Some(DuplicateCase {
+                        line: batch.lines[row],
+                        key,
+                        existing,
+                    }));
+                }
+                Err(err) => return Err(e(err)),
+            }
+        }
+        if !batch.issues.is_empty() {
+            let mut stmt = conn
+                .prepare_cached(
+                    "INSERT INTO import_issue (batch_id, severity, line, column_name, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(|err| e((0, err)))?;
+            for issue in &batch.issues {
+                stmt.execute(params![
+                    self.batch_id,
+                    issue.severity.as_str(),
+                    issue.line.map(|l| l as i64),
+                    issue.column,
+                    issue.message
+                ])
+                .map_err(|err| e((0, err)))?;
+            }
+        }
+        Ok(None)
     }
 
     /// Records an issue found at `line` (and `column`).
@@ -487,7 +971,7 @@ impl ImportWriter<'_> {
         message: &str,
     ) -> Result<()> {
         let batch_id = self.batch_id;
-        self.tx
+        self.conn
             .prepare_cached(
                 "INSERT INTO import_issue (batch_id, severity, line, column_name, message) VALUES (?1, ?2, ?3, ?4, ?5)",
             )
@@ -504,40 +988,70 @@ impl ImportWriter<'_> {
         Ok(())
     }
 
+    /// The case and drug name ids, read from the workspace on first use.
+    fn keys_mut(&mut self) -> Result<&mut KeyCache> {
+        if self.keys.is_none() {
+            let loaded = KeyCache::load(self.conn).map_err(|e| self.err(e))?;
+            self.keys = Some(loaded);
+        }
+        self.keys
+            .as_mut()
+            .ok_or_else(|| Error::Usage("the key cache is not loaded".into()))
+    }
+
+    /// Lends the key cache to a reading thread; [`ImportWriter::return_keys`]
+    /// gives it back before [`ImportWriter::finish`].
+    pub fn take_keys(&mut self) -> Result<KeyCache> {
+        self.keys_mut()?;
+        self.keys
+            .take()
+            .ok_or_else(|| Error::Usage("the key cache is not loaded".into()))
+    }
+
+    /// Takes a key cache an earlier import of the same command left, when
+    /// the workspace still holds exactly the keys it knows (ids only grow
+    /// and are never deleted, so equal counts and largest ids mean equal
+    /// keys); otherwise reads them again. Lent as by [`ImportWriter::take_keys`].
+    pub fn adopt_keys(&mut self, keys: KeyCache) -> Result<KeyCache> {
+        let found: (i64, i64, i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM case_key), (SELECT coalesce(max(id), 0) FROM case_key),
+                        (SELECT count(*) FROM drug_name), (SELECT coalesce(max(id), 0) FROM drug_name)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let known = (
+            keys.cases.len() as i64,
+            keys.next_case - 1,
+            keys.names.len() as i64,
+            keys.next_name - 1,
+        );
+        if found == known {
+            let mut keys = keys;
+            keys.name_counts.clear();
+            return Ok(keys);
+        }
+        self.keys = None;
+        self.take_keys()
+    }
+
+    /// Takes back the key cache lent by [`ImportWriter::take_keys`].
+    pub fn return_keys(&mut self, keys: KeyCache) {
+        self.keys = Some(keys);
+    }
+
     /// The id of a case version, created on first sight.
     pub fn case_id(&mut self, aer_id: &str, cas: &str, ver: &str) -> Result<i64> {
-        if self.case_ids.is_none() {
-            let map = self
-                .tx
-                .prepare("SELECT aer_id || char(31) || cas || char(31) || ver, id FROM case_key")
-                .and_then(|mut s| {
-                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .and_then(|rows| rows.collect::<rusqlite::Result<HashMap<_, _>>>())
-                })
+        let (id, new) = self.keys_mut()?.case_id(aer_id, cas, ver);
+        if new {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO case_key (id, aer_id, cas, ver) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .and_then(|mut s| s.execute(params![id, aer_id, cas, ver]))
                 .map_err(|e| self.err(e))?;
-            self.case_ids = Some(map);
-        }
-        self.key.clear();
-        for (i, part) in [aer_id, cas, ver].iter().enumerate() {
-            if i > 0 {
-                self.key.push('\u{1f}');
-            }
-            self.key.push_str(part);
-        }
-        if let Some(id) = self
-            .case_ids
-            .as_ref()
-            .and_then(|m| m.get(self.key.as_str()))
-        {
-            return Ok(*id);
-        }
-        self.tx
-            .prepare_cached("INSERT INTO case_key (aer_id, cas, ver) VALUES (?1, ?2, ?3)")
-            .and_then(|mut s| s.execute([aer_id, cas, ver]))
-            .map_err(|e| self.err(e))?;
-        let id = self.tx.last_insert_rowid();
-        if let Some(m) = self.case_ids.as_mut() {
-            m.insert(self.key.clone(), id);
         }
         Ok(id)
     }
@@ -550,36 +1064,15 @@ impl ImportWriter<'_> {
         level: Level,
         normalize: impl FnOnce(&str) -> String,
     ) -> Result<i64> {
-        if self.name_ids.is_none() {
-            let map = self
-                .tx
-                .prepare("SELECT level || char(31) || name, id FROM drug_name")
-                .and_then(|mut s| {
-                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .and_then(|rows| rows.collect::<rusqlite::Result<HashMap<_, _>>>())
-                })
+        let (id, new) = self.keys_mut()?.name_id(name, level);
+        if new {
+            let normalized = normalize(name);
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO drug_name (id, name, level, normalized) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .and_then(|mut s| s.execute(params![id, name, level.as_str(), normalized]))
                 .map_err(|e| self.err(e))?;
-            self.name_ids = Some(map);
-        }
-        self.key.clear();
-        self.key.push_str(level.as_str());
-        self.key.push('\u{1f}');
-        self.key.push_str(name);
-        if let Some(id) = self
-            .name_ids
-            .as_ref()
-            .and_then(|m| m.get(self.key.as_str()))
-        {
-            return Ok(*id);
-        }
-        let normalized = normalize(name);
-        self.tx
-            .prepare_cached("INSERT INTO drug_name (name, level, normalized) VALUES (?1, ?2, ?3)")
-            .and_then(|mut s| s.execute([name, level.as_str(), normalized.as_str()]))
-            .map_err(|e| self.err(e))?;
-        let id = self.tx.last_insert_rowid();
-        if let Some(m) = self.name_ids.as_mut() {
-            m.insert(self.key.clone(), id);
         }
         Ok(id)
     }
@@ -588,50 +1081,160 @@ impl ImportWriter<'_> {
     /// rebuilds them before commit — one sort instead of a million random
     /// B-tree insertions. Inside the transaction, so a failed import leaves
     /// them as they were.
+    ///
+    /// An index led by `case_id` stays, as long as the rows come in case
+    /// order (extracts are sorted by case): its entries are then appended
+    /// at its end, which costs less than sorting them afterwards. The first
+    /// batch out of order drops it for a rebuild like the others.
     pub fn defer_indexes(&mut self) -> Result<()> {
         let (table, _) = table_columns(self.kind);
-        let indexes: Vec<(String, String)> = self
-            .tx
-            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL")
+        let indexes: Vec<(String, String, Option<String>)> = self
+            .conn
+            .prepare(
+                "SELECT m.name, m.sql, (SELECT i.name FROM pragma_index_info(m.name) i WHERE i.seqno = 0)
+                 FROM sqlite_master m WHERE m.type = 'index' AND m.tbl_name = ?1 AND m.sql IS NOT NULL",
+            )
             .and_then(|mut s| {
-                s.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
+                s.query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .and_then(|rows| rows.collect())
             })
             .map_err(|e| self.err(e))?;
-        for (name, sql) in indexes {
-            self.tx
-                .execute_batch(&format!("DROP INDEX \"{name}\""))
-                .map_err(|e| self.err(e))?;
-            self.deferred_indexes.push(sql);
+        for (name, sql, first_column) in indexes {
+            if first_column.as_deref() == Some("case_id") && table != "bnpv_case" {
+                self.case_ordered_indexes.push((name, sql));
+                continue;
+            }
+            self.drop_for_rebuild(&name, sql)?;
         }
         Ok(())
     }
 
+    fn drop_for_rebuild(&mut self, name: &str, sql: String) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("DROP INDEX \"{name}\""))
+            .map_err(|e| self.err(e))?;
+        self.deferred_indexes.push(sql);
+        Ok(())
+    }
+
+    /// Keeps the indexes led by `case_id` only while the case ids of the
+    /// rows written (first value of each row) never go down.
+    fn check_case_order(&mut self, cells: &[Cell], width: usize) -> Result<()> {
+        if self.case_ordered_indexes.is_empty() || width == 0 {
+            return Ok(());
+        }
+        let mut last = self.last_case_id;
+        let mut ordered = true;
+        for row in cells.chunks_exact(width) {
+            match row.first() {
+                Some(Cell::Int(id)) if *id >= last => last = *id,
+                _ => {
+                    ordered = false;
+                    break;
+                }
+            }
+        }
+        if ordered {
+            self.last_case_id = last;
+            return Ok(());
+        }
+        for (name, sql) in std::mem::take(&mut self.case_ordered_indexes) {
+            self.drop_for_rebuild(&name, sql)?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the indexes [`ImportWriter::defer_indexes`] dropped.
+    ///
+    /// With `temp_store = MEMORY` SQLite sorts an index's entries as one
+    /// list in memory, on one core, which for a million entries in random
+    /// order (`bnpv_drug(name_id)`) took 0.9 s. With temporary files allowed
+    /// and a small cache, it sorts runs of a few MB on worker threads and
+    /// merges them: 0.4 s. Both settings are the connection's, not the
+    /// workspace's, and are put back whatever happens.
+    fn rebuild_deferred_indexes(&mut self) -> Result<()> {
+        let setting = |name: &str| -> Result<i64> {
+            self.conn
+                .pragma_query_value(None, name, |r| r.get(0))
+                .map_err(|e| self.err(e))
+        };
+        let saved = [
+            ("cache_size", setting("cache_size")?),
+            ("temp_store", setting("temp_store")?),
+            ("threads", setting("threads")?),
+        ];
+        let built = [
+            ("threads", INDEX_SORT_THREADS),
+            ("temp_store", 1),
+            ("cache_size", INDEX_SORT_CACHE_KIB),
+        ]
+        .iter()
+        .try_for_each(|(name, value)| self.conn.pragma_update(None, name, value))
+        .and_then(|()| {
+            self.deferred_indexes
+                .iter()
+                .try_for_each(|sql| self.conn.execute_batch(sql))
+        });
+        let restored = saved
+            .iter()
+            .try_for_each(|(name, value)| self.conn.pragma_update(None, name, value));
+        built.and(restored).map_err(|e| self.err(e))
+    }
+
     /// Counts one observation of a drug name (not an ORDEI duplicate).
     pub fn count_observation(&mut self, name_id: i64) {
-        *self.name_counts.entry(name_id).or_default() += 1;
+        if let Ok(keys) = self.keys_mut() {
+            keys.count_observation(name_id);
+        }
     }
 
     /// Records the counts and commits the whole file.
     pub fn finish(self, counts: RowCounts) -> Result<i64> {
-        for sql in &self.deferred_indexes {
-            self.tx.execute_batch(sql).map_err(|e| self.err(e))?;
+        self.finish_keeping_keys(counts).map(|(id, _)| id)
+    }
+
+    /// [`ImportWriter::finish`], giving back the key cache (if one was
+    /// used), true to the workspace once committed, for the next file.
+    pub fn finish_keeping_keys(mut self, counts: RowCounts) -> Result<(i64, Option<KeyCache>)> {
+        if !self.deferred_indexes.is_empty() {
+            self.rebuild_deferred_indexes()?;
         }
-        if self.kind == Kind::BnpvDrugs {
+        if self.check_references {
+            // Foreign keys are off during the import (see begin_import):
+            // what they would have refused is refused here.
+            let (table, _) = table_columns(self.kind);
+            let broken: Option<(String, i64)> = self
+                .conn
+                .query_row(
+                    &format!("SELECT parent, rowid FROM pragma_foreign_key_check('{table}')"),
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(|e| self.err(e))?;
+            if let Some((parent, rowid)) = broken {
+                return Err(Error::Usage(format!(
+                    "row {rowid} of {table} refers to a missing row of {parent}; nothing was imported"
+                )));
+            }
+        }
+        if self.kind == Kind::BnpvDrugs
+            && let Some(keys) = &self.keys
+        {
             // Within a file the only repeats of a (case, name) pair are
             // ORDEI's duplicates, left out: a name's observations are its
             // cases too. Names of several files add up.
             let mut stmt = self
-                .tx
+                .conn
                 .prepare(
                     "UPDATE drug_name SET n_obs = n_obs + ?2, n_cases = n_cases + ?2 WHERE id = ?1",
                 )
                 .map_err(|e| self.err(e))?;
-            for (id, n) in &self.name_counts {
+            for (id, n) in &keys.name_counts {
                 stmt.execute(params![id, n]).map_err(|e| self.err(e))?;
             }
         }
-        self.tx
+        self.conn
             .execute(
                 "UPDATE import_batch SET rows_read = ?2, rows_kept = ?3, rows_rejected = ?4, warnings = ?5 WHERE id = ?1",
                 params![
@@ -643,9 +1246,313 @@ impl ImportWriter<'_> {
                 ],
             )
             .map_err(|e| self.err(e))?;
-        let id = self.batch_id;
-        let path = self.path.clone();
-        self.tx.commit().map_err(|e| sql_error(&path, e))?;
-        Ok(id)
+        self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
+        self.open = false;
+        let mut keys = self.keys.take();
+        if let Some(keys) = keys.as_mut() {
+            keys.name_counts.clear();
+        }
+        Ok((self.batch_id, keys))
+    }
+}
+
+/// Rows per INSERT statement when writing a batch. One statement per row
+/// reopens the table's cursor and walks down from the root page every time;
+/// one statement for many rows keeps the cursor on the last leaf, where the
+/// next row goes.
+const ROWS_PER_STATEMENT: usize = 64;
+
+/// Inserts `rows` rows of `per_row` parameters each: `head` followed by
+/// `tuple` (the parameters of one row) repeated, [`ROWS_PER_STATEMENT`] rows
+/// to a statement. `bind` binds row `row` from parameter index `at` on. On
+/// error, the rows of the failed statement are tried one by one (a failed
+/// statement leaves nothing behind), to return the row at fault.
+fn insert_chunked<B>(
+    conn: &Connection,
+    head: &str,
+    tuple: &str,
+    per_row: usize,
+    rows: usize,
+    mut bind: B,
+) -> std::result::Result<(), (usize, rusqlite::Error)>
+where
+    B: FnMut(&mut rusqlite::Statement<'_>, usize, usize) -> rusqlite::Result<()>,
+{
+    let statement = |n: usize| {
+        let mut sql = String::with_capacity(head.len() + n * (tuple.len() + 2));
+        sql.push_str(head);
+        for i in 0..n {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(tuple);
+        }
+        sql
+    };
+    let chunks = rows / ROWS_PER_STATEMENT;
+    if chunks > 0 {
+        let mut stmt = conn
+            .prepare_cached(&statement(ROWS_PER_STATEMENT))
+            .map_err(|e| (0, e))?;
+        for chunk in 0..chunks {
+            let first = chunk * ROWS_PER_STATEMENT;
+            let result = (0..ROWS_PER_STATEMENT)
+                .try_for_each(|k| bind(&mut stmt, 1 + k * per_row, first + k))
+                .and_then(|()| stmt.raw_execute());
+            if let Err(e) = result {
+                drop(stmt);
+                let single = conn.prepare_cached(&statement(1)).map_err(|e| (first, e))?;
+                one_by_one(single, &mut bind, first, first + ROWS_PER_STATEMENT)?;
+                // Every row went in alone: the statement failed as a whole
+                // only (too large, say).
+                return Err((first, e));
+            }
+        }
+    }
+    let first = chunks * ROWS_PER_STATEMENT;
+    if first < rows {
+        let single = conn.prepare_cached(&statement(1)).map_err(|e| (first, e))?;
+        one_by_one(single, &mut bind, first, rows)?;
+    }
+    Ok(())
+}
+
+/// Inserts rows `from..to` with a one-row statement.
+fn one_by_one<B>(
+    mut stmt: rusqlite::CachedStatement<'_>,
+    bind: &mut B,
+    from: usize,
+    to: usize,
+) -> std::result::Result<(), (usize, rusqlite::Error)>
+where
+    B: FnMut(&mut rusqlite::Statement<'_>, usize, usize) -> rusqlite::Result<()>,
+{
+    for row in from..to {
+        bind(&mut stmt, 1, row)
+            .and_then(|()| stmt.raw_execute())
+            .map_err(|e| (row, e))?;
+    }
+    Ok(())
+}
+
+/// Worker threads SQLite may use to sort while rebuilding deferred indexes.
+const INDEX_SORT_THREADS: i64 = 2;
+
+/// Page cache while rebuilding deferred indexes (negative: KiB), which also
+/// sets the size of the runs SQLite's sorter sorts apart: 4 MB runs sort
+/// fast and in parallel; the dirty pages beyond it go to the WAL early,
+/// where the commit would have written them anyway.
+const INDEX_SORT_CACHE_KIB: i64 = -4096;
+
+/// Whether SQLite refused a row for its primary key (a case version stored
+/// twice), rather than for another constraint.
+fn is_primary_key_violation(f: &rusqlite::ffi::Error) -> bool {
+    f.code == rusqlite::ErrorCode::ConstraintViolation
+        && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn foreign_keys(store: &Store) -> i64 {
+        store
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap()
+    }
+
+    fn batch(sha: &str) -> NewBatch {
+        NewBatch {
+            kind: Kind::BnpvDrugs,
+            file: "Médicaments.csv".into(),
+            sheet: None,
+            sha256: sha.into(),
+            encoding: "UTF-8".into(),
+            imported_by: "test".into(),
+        }
+    }
+
+    #[test]
+    fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+        assert_eq!(foreign_keys(&store), 1);
+        let w = store.begin_import(&batch("a"), false).unwrap();
+        drop(w);
+        assert_eq!(foreign_keys(&store), 1);
+        let mut w = store.begin_import(&batch("a"), false).unwrap();
+        let case = w.case_id("1", "C1", "1").unwrap();
+        let name = w
+            .drug_name_id("DOLIPRANE", Level::Produit, str::to_string)
+            .unwrap();
+        w.insert(
+            2,
+            vec![
+                Value::Int(case),
+                Value::Text("DOLIPRANE".into()),
+                Value::Text("Produit".into()),
+                Value::Int(name),
+                Value::Int(0),
+            ],
+        )
+        .unwrap();
+        w.count_observation(name);
+        w.finish(RowCounts::default()).unwrap();
+        assert_eq!(foreign_keys(&store), 1);
+        let n_obs: i64 = store
+            .conn
+            .query_row("SELECT n_obs FROM drug_name WHERE id = ?1", [name], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n_obs, 1);
+    }
+
+    #[test]
+    fn a_batch_of_many_rows_goes_in_whole_in_file_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+        let mut w = store.begin_import(&batch("b"), false).unwrap();
+        let mut keys = w.take_keys().unwrap();
+        let mut rows = RowBatch::default();
+        // Two full statements of rows and a remainder.
+        let n = 2 * ROWS_PER_STATEMENT + 5;
+        for i in 0..n {
+            let (case, new) = keys.case_id(&i.to_string(), "C", "1");
+            assert!(new);
+            rows.new_case(case, &i.to_string(), "C", "1");
+            let (name, new) = keys.name_id("ASPIRINE", Level::Substance);
+            if new {
+                rows.new_name(name, "ASPIRINE", Level::Substance, "ASPIRINE");
+            }
+            rows.cell(Cell::Int(case));
+            rows.text(" ASPIRINE ");
+            rows.cell(Cell::Static("Substance"));
+            rows.int(Some(name));
+            rows.flag(false);
+            rows.end_row(i as u64 + 2);
+        }
+        rows.issue(Severity::Warning, Some(3), Some("TYPE"), "checked".into());
+        assert!(w.write_batch(&rows).unwrap().is_none());
+        w.return_keys(keys);
+        w.finish(RowCounts::default()).unwrap();
+        let lines: Vec<(i64, String)> = store
+            .query_rows(
+                "SELECT d.line, d.medicament FROM bnpv_drug d JOIN case_key k ON k.id = d.case_id
+                 WHERE k.cas = 'C' ORDER BY d.id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(lines.len(), n);
+        assert!(
+            lines
+                .iter()
+                .enumerate()
+                .all(|(i, (line, m))| *line == i as i64 + 2 && m == "ASPIRINE")
+        );
+        let issues: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM import_issue", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(issues, 1);
+    }
+
+    /// Drug rows of the given cases, one name.
+    fn drug_rows(keys: &mut KeyCache, cases: &[usize], first_line: u64) -> RowBatch {
+        let mut rows = RowBatch::default();
+        for (i, c) in cases.iter().enumerate() {
+            let (case, new) = keys.case_id(&c.to_string(), "C", "1");
+            if new {
+                rows.new_case(case, &c.to_string(), "C", "1");
+            }
+            let (name, new) = keys.name_id("ASPIRINE", Level::Substance);
+            if new {
+                rows.new_name(name, "ASPIRINE", Level::Substance, "ASPIRINE");
+            }
+            rows.cell(Cell::Int(case));
+            rows.text("ASPIRINE");
+            rows.text("Substance");
+            rows.int(Some(name));
+            rows.flag(false);
+            rows.end_row(first_line + i as u64);
+        }
+        rows
+    }
+
+    #[test]
+    fn a_bulk_load_out_of_case_order_still_ends_with_every_index() {
+        // In case order, then back to earlier cases (their ids are lower).
+        for second in [[7, 8, 9], [5, 4, 6]] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+            let mut w = store.begin_import(&batch("c"), false).unwrap();
+            w.defer_indexes().unwrap();
+            let mut keys = w.take_keys().unwrap();
+            let first = drug_rows(&mut keys, &[4, 5, 5, 6], 2);
+            let then = drug_rows(&mut keys, &second, 6);
+            assert!(w.write_batch(&first).unwrap().is_none());
+            assert!(w.write_batch(&then).unwrap().is_none());
+            w.return_keys(keys);
+            w.finish(RowCounts::default()).unwrap();
+            let indexes: Vec<String> = store
+                .query_rows(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bnpv_drug' ORDER BY name",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(indexes, ["bnpv_drug_case", "bnpv_drug_name"]);
+            assert!(store.integrity_ok().unwrap());
+            let by_case: i64 = store
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM bnpv_drug INDEXED BY bnpv_drug_case WHERE case_id > 0",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(by_case, 7);
+        }
+    }
+
+    #[test]
+    fn rows_given_by_the_caller_have_their_references_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+        let mut w = store.begin_import(&batch("d"), false).unwrap();
+        let row = vec![
+            Value::Int(99),
+            Value::Text("X".into()),
+            Value::Null,
+            Value::Null,
+            Value::Int(0),
+        ];
+        w.insert(2, row).unwrap();
+        let err = w.finish(RowCounts::default()).err().unwrap();
+        assert!(err.to_string().contains("case_key"), "{err}");
+        let rows: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM bnpv_drug", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0);
+        assert_eq!(foreign_keys(&store), 1);
+    }
+
+    #[test]
+    fn dates_are_written_as_iso() {
+        let mut rows = RowBatch::default();
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        for date in [d(2016, 2, 1), d(1850, 12, 31), d(987, 1, 9)] {
+            rows.date(date);
+            let Some(Cell::Text(a, b)) = rows.cells.last().copied() else {
+                panic!("not text");
+            };
+            assert_eq!(
+                &rows.text[a as usize..b as usize],
+                date.format("%Y-%m-%d").to_string()
+            );
+        }
     }
 }
