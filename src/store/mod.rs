@@ -60,6 +60,14 @@ impl Store {
                 supported: migrations::LATEST_VERSION,
             });
         }
+        if found == 0 {
+            // Only a new, empty file takes a page size (before WAL is on):
+            // larger pages make the bulk imports' B-trees shallower.
+            store
+                .conn
+                .pragma_update(None, "page_size", 8192)
+                .map_err(|e| store.err(e))?;
+        }
         store.set_pragmas()?;
         if found < migrations::LATEST_VERSION {
             migrations::migrations()
@@ -222,6 +230,19 @@ mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+        let page_bytes: i64 = store
+            .conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap();
+        assert_eq!(page_bytes, 8192);
+        // Reopening an existing workspace keeps it as it is.
+        drop(store);
+        let again = Store::open(&path).unwrap();
+        let page_bytes: i64 = again
+            .conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap();
+        assert_eq!(page_bytes, 8192);
     }
 
     #[test]
