@@ -9,13 +9,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+mod common;
 
-use datamed::import::{ImportOptions, import_paths};
+use std::path::{Path, PathBuf};
+
 use datamed::indicators::disclosure::Shown;
 use datamed::indicators::{Computation, Period};
-use datamed::jobs::Progress;
 use datamed::store::Store;
 use datamed::ui::WorkbenchApp;
 use datamed::ui::app::Dialog;
@@ -26,21 +25,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 /// The sample imported and matched once, in a directory kept for the run.
 fn template() -> &'static Path {
-    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
-    TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let path = dir.join("template.sqlite");
-        let mut store = Store::open(&path).unwrap();
-        let options = ImportOptions {
-            user: "test".into(),
-            ..ImportOptions::default()
-        };
-        let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-        import_paths(&mut store, &[sample], &options, &Progress::default()).unwrap();
-        datamed::matching::engine::match_workspace(&mut store, &Progress::default()).unwrap();
-        drop(store);
-        path
-    })
+    common::matched_sample_template()
 }
 
 /// A fresh copy of the template for one test.

@@ -5,6 +5,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::OnceLock;
+
+use datamed::import::{ImportOptions, import_paths};
+use datamed::jobs::Progress;
+use datamed::store::Store;
 
 /// The crate root.
 pub fn root() -> PathBuf {
@@ -40,4 +45,29 @@ pub fn datamed_ok(args: &[&str]) -> String {
 /// A path as &str.
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
+}
+
+/// The bundled sample imported and matched through the library once per
+/// test binary, in a directory kept for the run (tests copy it).
+pub fn matched_sample_template() -> &'static Path {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let path = dir.join("template.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        let options = ImportOptions {
+            user: "test".into(),
+            ..ImportOptions::default()
+        };
+        import_paths(
+            &mut store,
+            &[root().join("sample-data")],
+            &options,
+            &Progress::default(),
+        )
+        .unwrap();
+        datamed::matching::engine::match_workspace(&mut store, &Progress::default()).unwrap();
+        drop(store);
+        path
+    })
 }
