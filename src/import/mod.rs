@@ -985,14 +985,12 @@ mod tests {
         let options = ImportOptions::default();
         let err = import_file(&mut store, &file, &options, &progress).err();
         assert!(matches!(err, Some(Error::Cancelled)), "{err:?}");
-        let rows: Vec<i64> = store
-            .query_rows(
-                "SELECT (SELECT count(*) FROM import_batch) + (SELECT count(*) FROM case_key) + (SELECT count(*) FROM bnpv_case)",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(rows, [0]);
+        assert!(store.batches().unwrap().is_empty());
+        let counts = store.counts().unwrap();
+        assert!(
+            counts.rows_per_kind.iter().all(|(_, n)| *n == 0),
+            "{counts:?}"
+        );
         // Not cancelled, it goes in whole.
         let report = import_file(&mut store, &file, &options, &Progress::new()).unwrap();
         assert_eq!(report.counts.kept, 5000);

@@ -34,6 +34,7 @@ use super::views::indicators::IndicatorsState;
 use super::{theme, views};
 
 mod keys;
+mod portal;
 mod session;
 
 use keys::describe_step;
@@ -352,109 +353,6 @@ impl WorkbenchApp {
             },
             Work::Portal(job) => self.portal_exported(job.join()),
         }
-    }
-
-    /// Shows the portal export's outcome in its dialog when it is still
-    /// open (an error there only, once), else on the message line.
-    fn portal_exported(&mut self, result: Result<PortalSummary>) {
-        if let Ok(summary) = &result {
-            self.say(format!(
-                "Export pour le portail : {} fichiers dans {}",
-                summary.files.len(),
-                summary.dir.display()
-            ));
-        }
-        match (&mut self.dialog, result) {
-            (Some(Dialog::PortalExport(d)), result) => {
-                d.outcome = Some(result.map_err(|e| match e {
-                    Error::Cancelled => "Annulé : rien n'a été écrit".to_string(),
-                    e => e.to_string(),
-                }));
-            }
-            (_, Ok(_)) => {}
-            (_, Err(e)) => self.fail(&e),
-        }
-    }
-
-    /// Opens the portal export dialog: the pending share from what the
-    /// window already read, the limit from the workspace, the years of the
-    /// Indicateurs view, the last directory used.
-    fn open_portal_export(&mut self) {
-        let Some(ws) = &self.ws else {
-            self.say_error("Ouvrez d'abord un espace de travail (Fichier)");
-            return;
-        };
-        let max_pending = match crate::indicators::max_pending_share(&ws.store) {
-            Ok(max) => max,
-            Err(e) => return self.fail(&e),
-        };
-        let pending = model::pending_share(&ws.snap.rows);
-        let period = self.indicators.period();
-        let out = self
-            .state
-            .portal_dir
-            .clone()
-            .or_else(|| ws.path.parent().map(|p| p.join("portail")))
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        self.dialog = Some(Dialog::PortalExport(Box::new(PortalExport {
-            out,
-            allow_pending: false,
-            pending,
-            max_pending,
-            period,
-            years: self.indicators.years,
-            outcome: None,
-        })));
-    }
-
-    /// Starts the portal export the dialog describes.
-    fn start_portal_export(&mut self) {
-        let Some(ws) = &self.ws else { return };
-        let Some(Dialog::PortalExport(d)) = &mut self.dialog else {
-            return;
-        };
-        let typed = PathBuf::from(d.out.trim());
-        if typed.as_os_str().is_empty() {
-            d.outcome = Some(Err("Indiquez le dossier de sortie".into()));
-            return;
-        }
-        // A relative path is taken from the workspace's folder, not from
-        // wherever the window was started.
-        let out = match ws.path.parent() {
-            Some(base) if typed.is_relative() => base.join(typed),
-            _ => typed,
-        };
-        d.out = out.display().to_string();
-        // The two directories the export would refuse, said in French
-        // before it starts.
-        let refused = match crate::export::portal::is_foreign_dir(&out) {
-            Ok(true) => Some(format!(
-                "{} contient d'autres fichiers qu'un export pour le portail : choisissez un dossier vide ou nouveau",
-                out.display()
-            )),
-            Ok(false) if out.exists() && !out.is_dir() => Some(format!(
-                "{} est un fichier : choisissez un dossier",
-                out.display()
-            )),
-            Ok(false) => None,
-            Err(e) => Some(e.to_string()),
-        };
-        d.outcome = refused.map(Err);
-        if d.outcome.is_some() {
-            return;
-        }
-        let options = PortalOptions {
-            allow_pending: d.allow_pending,
-            period: d.period,
-        };
-        self.state.portal_dir = Some(out.clone());
-        let path = ws.path.clone();
-        let job = Job::spawn("datamed-portal", self.progress(), move |p| {
-            let store = Store::open(&path)?;
-            crate::export::portal::export_portal(&store, &out, &options, p)
-        });
-        self.start(JobKind::PortalExport, job.map(Work::Portal));
     }
 
     fn install(&mut self, path: PathBuf, loaded: Loaded) {

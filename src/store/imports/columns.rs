@@ -1,0 +1,168 @@
+//! Where each kind's rows go: the table and its columns, in the order the
+//! importers build their rows.
+
+use crate::model::Kind;
+
+/// The table a kind's rows go to, and its columns after `batch_id, line`,
+/// in the order importers build their rows.
+pub fn table_columns(kind: Kind) -> (&'static str, &'static [&'static str]) {
+    match kind {
+        Kind::BnpvCases => (
+            "bnpv_case",
+            &[
+                "case_id",
+                "notif",
+                "sexe",
+                "age",
+                "u_age",
+                "date_naiss",
+                "typ_notif",
+                "typ_effet",
+                "grave",
+                "deces",
+                "pro_v",
+                "hospi",
+                "incap",
+                "ano_c",
+                "autre",
+                "pays_survenue",
+                "pays_cas",
+                "notif_date",
+                "year",
+                "sex",
+                "age_years",
+                "age_class",
+                "notifier",
+                "serious",
+                "death",
+                "life_threatening",
+                "hospitalisation",
+                "disability",
+                "congenital",
+                "other_criterion",
+                "in_france",
+            ],
+        ),
+        Kind::BnpvDrugs => (
+            "bnpv_drug",
+            &["case_id", "medicament", "type", "name_id", "duplicate"],
+        ),
+        Kind::BnpvEffects => (
+            "bnpv_effect",
+            &[
+                "case_id",
+                "date_deb",
+                "effet_soc",
+                "effet_hlt",
+                "onset_date",
+                "soc",
+            ],
+        ),
+        Kind::CodexVu => (
+            "codex_vu",
+            &["code_vu", "code_cis", "code_produit", "nom_vu"],
+        ),
+        Kind::CodexProduit => ("codex_produit", &["code_produit", "nom_produit"]),
+        Kind::CodexProduitHisto => (
+            "codex_produit_histo",
+            &[
+                "anc_code_produit",
+                "anc_nom_produit",
+                "code_produit",
+                "nom_produit",
+            ],
+        ),
+        Kind::CodexPresentations => (
+            "codex_presentation",
+            &[
+                "code_vu",
+                "num_presentation",
+                "nom_presentation",
+                "code_cip13",
+                "code_cip",
+            ],
+        ),
+        Kind::CodexComposants => (
+            "codex_composant",
+            &[
+                "code_vu",
+                "code_substance",
+                "code_nom_substance",
+                "code_nature",
+            ],
+        ),
+        Kind::CodexNomsSubstance => (
+            "codex_nom_substance",
+            &["code_nom_substance", "code_substance", "nom_substance"],
+        ),
+        Kind::CodexHistoNomsVu => (
+            "codex_histo_nom_vu",
+            &["code_vu", "nom_ancien_vu", "date_creation", "code_produit"],
+        ),
+        Kind::CodexVuAtc => ("codex_vu_atc", &["code_vu", "code_atc"]),
+        Kind::BdpmCis => (
+            "bdpm_cis",
+            &[
+                "cis",
+                "denomination",
+                "forme",
+                "voies",
+                "statut_amm",
+                "type_procedure",
+                "etat_commercialisation",
+                "date_amm_raw",
+                "date_amm",
+                "statut_bdm",
+                "num_autorisation_eu",
+                "titulaires",
+                "surveillance_renforcee",
+            ],
+        ),
+        Kind::BdpmCip => (
+            "bdpm_cip",
+            &[
+                "cis",
+                "cip7",
+                "libelle",
+                "statut",
+                "etat_commercialisation",
+                "date_declaration_raw",
+                "date_declaration",
+                "cip13",
+                "agrement_collectivites",
+                "taux_remboursement",
+                "prix",
+                "prix_raw",
+                "extra",
+            ],
+        ),
+        Kind::BdpmCompo => (
+            "bdpm_compo",
+            &[
+                "cis",
+                "element",
+                "code_substance",
+                "denomination",
+                "dosage",
+                "reference_dosage",
+                "nature",
+                "num_liaison",
+            ],
+        ),
+        Kind::BdpmGener => ("bdpm_gener", &["group_id", "libelle", "cis", "type", "tri"]),
+        Kind::OpenMedic => (
+            "openmedic",
+            &[
+                "year",
+                "cip13",
+                "l_cip13",
+                "age_class",
+                "sex",
+                "nbc",
+                "rem",
+                "bse",
+                "boites",
+            ],
+        ),
+    }
+}

@@ -1,0 +1,208 @@
+//! Tests of the import writer: batches in whole and in file order, foreign
+//! keys back on, the index fallback out of case order, references checked.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::chunks::ROWS_PER_STATEMENT;
+use super::*;
+
+fn foreign_keys(store: &Store) -> i64 {
+    store
+        .conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap()
+}
+
+fn batch(sha: &str) -> NewBatch {
+    NewBatch {
+        kind: Kind::BnpvDrugs,
+        file: "Médicaments.csv".into(),
+        sheet: None,
+        sha256: sha.into(),
+        encoding: "UTF-8".into(),
+        imported_by: "test".into(),
+    }
+}
+
+#[test]
+fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+    assert_eq!(foreign_keys(&store), 1);
+    let w = store.begin_import(&batch("a"), false).unwrap();
+    drop(w);
+    assert_eq!(foreign_keys(&store), 1);
+    let mut w = store.begin_import(&batch("a"), false).unwrap();
+    let case = w.case_id("1", "C1", "1").unwrap();
+    let name = w
+        .drug_name_id("DOLIPRANE", Level::Produit, str::to_string)
+        .unwrap();
+    w.insert(
+        2,
+        vec![
+            Value::Int(case),
+            Value::Text("DOLIPRANE".into()),
+            Value::Text("Produit".into()),
+            Value::Int(name),
+            Value::Int(0),
+        ],
+    )
+    .unwrap();
+    w.count_observation(name);
+    w.finish(RowCounts::default()).unwrap();
+    assert_eq!(foreign_keys(&store), 1);
+    let n_obs: i64 = store
+        .conn
+        .query_row("SELECT n_obs FROM drug_name WHERE id = ?1", [name], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n_obs, 1);
+}
+
+#[test]
+fn a_batch_of_many_rows_goes_in_whole_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+    let mut w = store.begin_import(&batch("b"), false).unwrap();
+    let mut keys = w.take_keys().unwrap();
+    let mut rows = RowBatch::default();
+    // Two full statements of rows and a remainder.
+    let n = 2 * ROWS_PER_STATEMENT + 5;
+    for i in 0..n {
+        let (case, new) = keys.case_id(&i.to_string(), "C", "1");
+        assert!(new);
+        rows.new_case(case, &i.to_string(), "C", "1");
+        let (name, new) = keys.name_id("ASPIRINE", Level::Substance);
+        if new {
+            rows.new_name(name, "ASPIRINE", Level::Substance, "ASPIRINE");
+        }
+        rows.cell(Cell::Int(case));
+        rows.text(" ASPIRINE ");
+        rows.cell(Cell::Static("Substance"));
+        rows.int(Some(name));
+        rows.flag(false);
+        rows.end_row(i as u64 + 2);
+    }
+    rows.issue(Severity::Warning, Some(3), Some("TYPE"), "checked".into());
+    assert!(w.write_batch(&rows).unwrap().is_none());
+    w.return_keys(keys);
+    w.finish(RowCounts::default()).unwrap();
+    let lines: Vec<(i64, String)> = store
+        .query_rows(
+            "SELECT d.line, d.medicament FROM bnpv_drug d JOIN case_key k ON k.id = d.case_id
+             WHERE k.cas = 'C' ORDER BY d.id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(lines.len(), n);
+    assert!(
+        lines
+            .iter()
+            .enumerate()
+            .all(|(i, (line, m))| *line == i as i64 + 2 && m == "ASPIRINE")
+    );
+    let issues: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM import_issue", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(issues, 1);
+}
+
+/// Drug rows of the given cases, one name.
+fn drug_rows(keys: &mut KeyCache, cases: &[usize], first_line: u64) -> RowBatch {
+    let mut rows = RowBatch::default();
+    for (i, c) in cases.iter().enumerate() {
+        let (case, new) = keys.case_id(&c.to_string(), "C", "1");
+        if new {
+            rows.new_case(case, &c.to_string(), "C", "1");
+        }
+        let (name, new) = keys.name_id("ASPIRINE", Level::Substance);
+        if new {
+            rows.new_name(name, "ASPIRINE", Level::Substance, "ASPIRINE");
+        }
+        rows.cell(Cell::Int(case));
+        rows.text("ASPIRINE");
+        rows.text("Substance");
+        rows.int(Some(name));
+        rows.flag(false);
+        rows.end_row(first_line + i as u64);
+    }
+    rows
+}
+
+#[test]
+fn a_bulk_load_out_of_case_order_still_ends_with_every_index() {
+    // In case order, then back to earlier cases (their ids are lower).
+    for second in [[7, 8, 9], [5, 4, 6]] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+        let mut w = store.begin_import(&batch("c"), false).unwrap();
+        w.defer_indexes().unwrap();
+        let mut keys = w.take_keys().unwrap();
+        let first = drug_rows(&mut keys, &[4, 5, 5, 6], 2);
+        let then = drug_rows(&mut keys, &second, 6);
+        assert!(w.write_batch(&first).unwrap().is_none());
+        assert!(w.write_batch(&then).unwrap().is_none());
+        w.return_keys(keys);
+        w.finish(RowCounts::default()).unwrap();
+        let indexes: Vec<String> = store
+            .query_rows(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bnpv_drug' ORDER BY name",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, ["bnpv_drug_case", "bnpv_drug_name"]);
+        assert!(store.integrity_ok().unwrap());
+        let by_case: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM bnpv_drug INDEXED BY bnpv_drug_case WHERE case_id > 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(by_case, 7);
+    }
+}
+
+#[test]
+fn rows_given_by_the_caller_have_their_references_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+    let mut w = store.begin_import(&batch("d"), false).unwrap();
+    let row = vec![
+        Value::Int(99),
+        Value::Text("X".into()),
+        Value::Null,
+        Value::Null,
+        Value::Int(0),
+    ];
+    w.insert(2, row).unwrap();
+    let err = w.finish(RowCounts::default()).err().unwrap();
+    assert!(err.to_string().contains("case_key"), "{err}");
+    let rows: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM bnpv_drug", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
+    assert_eq!(foreign_keys(&store), 1);
+}
+
+#[test]
+fn dates_are_written_as_iso() {
+    let mut rows = RowBatch::default();
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    for date in [d(2016, 2, 1), d(1850, 12, 31), d(987, 1, 9)] {
+        rows.date(date);
+        let Some(Cell::Text(a, b)) = rows.cells.last().copied() else {
+            panic!("not text");
+        };
+        assert_eq!(
+            &rows.text[a as usize..b as usize],
+            date.format("%Y-%m-%d").to_string()
+        );
+    }
+}
