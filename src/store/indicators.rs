@@ -192,22 +192,6 @@ pub struct CaseFacts<'r> {
 }
 
 impl Store {
-    /// Opens a second, read-only connection to this workspace, for a
-    /// reader on another thread (WAL lets it read while this one writes).
-    pub fn reader(&self) -> Result<Store> {
-        let conn = Connection::open_with_flags(
-            &self.path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| self.err(e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(|e| self.err(e))?;
-        Ok(Store {
-            conn,
-            path: self.path.clone(),
-        })
-    }
-
     /// Calls `f` with every case ORDEI's cleaning keeps, by case id.
     pub fn for_each_cleaned_case(&self, mut f: impl FnMut(CaseFacts<'_>)) -> Result<()> {
         let mut run = || -> rusqlite::Result<()> {

@@ -80,6 +80,21 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens a second, read-only connection to this workspace, for a
+    /// reader on another thread (WAL lets it read while this one writes).
+    pub fn reader(&self) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| self.err(e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+        })
+    }
+
     /// How long a write waits for another process before the workspace is
     /// reported busy.
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
