@@ -22,17 +22,9 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 const REVIEWER: &str = "alice";
 
-/// The sample imported and matched once, in a directory kept for the run.
-fn template() -> &'static Path {
-    common::matched_sample_template()
-}
-
-/// A fresh copy of the template for one test.
+/// A private copy of the matched sample for one test.
 fn workspace() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("w.sqlite");
-    std::fs::copy(template(), &path).unwrap();
-    (dir, path)
+    common::matched_sample_copy()
 }
 
 fn harness(path: &Path) -> Harness<'static, WorkbenchApp> {

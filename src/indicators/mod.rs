@@ -205,17 +205,23 @@ pub fn max_pending_share(store: &Store) -> Result<f64> {
 
 /// How much of the observations is still pending.
 pub fn pending_share(store: &Store) -> Result<PendingShare> {
+    Ok(pending_share_of(&store.transcoding_rows()?))
+}
+
+/// How much of the observations of `rows` is still pending (the window
+/// passes the rows it already read).
+pub fn pending_share_of(rows: &[crate::store::matching::TranscodingRow]) -> PendingShare {
     let mut share = PendingShare {
         pending: 0,
         total: 0,
     };
-    for row in store.transcoding_rows()? {
+    for row in rows {
         share.total += row.name.n_obs;
-        if crate::review::resolution(&row).status == MatchStatus::Pending.as_str() {
+        if crate::review::resolution(row).status == MatchStatus::Pending.as_str() {
             share.pending += row.name.n_obs;
         }
     }
-    Ok(share)
+    share
 }
 
 /// ORDEI's usage level of a substance from its patients a year.

@@ -16,7 +16,7 @@ use crate::model::Kind;
 use crate::model::Value;
 use crate::model::linking::{Candidate, NameMatch, TargetLevel};
 use crate::review::{Note, approve_candidate, reject};
-use crate::store::imports::{NewBatch, RowCounts};
+use crate::store::imports::tests::{import_rows, text};
 
 /// The cases. Kept by the cleaning: 1, 2, 3, 7, 8, 9. Left out: 4 (outside
 /// France), 5 (no sex), 6 (no age, no birth date).
@@ -496,26 +496,6 @@ fn pending_share_counts_observations_of_pending_names() {
             total: 14
         }
     );
-}
-
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
-}
-
-fn import_rows(store: &mut Store, kind: Kind, rows: Vec<Vec<Value>>) {
-    let batch = NewBatch {
-        kind,
-        file: format!("{}.txt", kind.as_str()).into(),
-        sheet: None,
-        sha256: format!("{}-{}", kind.as_str(), rows.len()),
-        encoding: "UTF-8".into(),
-        imported_by: "test".into(),
-    };
-    let mut w = store.begin_import(&batch, true).unwrap();
-    for (i, row) in rows.into_iter().enumerate() {
-        w.insert(i as u64 + 1, row).unwrap();
-    }
-    w.finish(RowCounts::default()).unwrap();
 }
 
 /// One pack of a paracetamol CIS, and its Open Medic patients.

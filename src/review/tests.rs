@@ -11,27 +11,8 @@ use super::*;
 use crate::model::Kind;
 use crate::model::Value;
 use crate::model::linking::{Candidate, NameMatch};
+use crate::store::imports::tests::{import_rows, text};
 use crate::store::imports::{NewBatch, RowCounts};
-
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
-}
-
-fn import_rows(store: &mut Store, kind: Kind, rows: Vec<Vec<Value>>) {
-    let batch = NewBatch {
-        kind,
-        file: format!("{}.csv", kind.as_str()).into(),
-        sheet: None,
-        sha256: format!("{}-{}", kind.as_str(), rows.len()),
-        encoding: "UTF-8".into(),
-        imported_by: "test".into(),
-    };
-    let mut w = store.begin_import(&batch, true).unwrap();
-    for (i, row) in rows.into_iter().enumerate() {
-        w.insert(i as u64 + 2, row).unwrap();
-    }
-    w.finish(RowCounts::default()).unwrap();
-}
 
 /// The referential: two spécialités, their produits, two substances.
 fn import_referential(store: &mut Store, with_efferalgan: bool) {

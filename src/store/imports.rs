@@ -1087,4 +1087,4 @@ fn is_primary_key_violation(f: &rusqlite::ffi::Error) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

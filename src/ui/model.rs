@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::import::{ImportOptions, kind_from_file_name, kind_spec};
-use crate::indicators::PendingShare;
 use crate::jobs::Progress;
 use crate::matching::engine::{MatchSummary, match_workspace};
 use crate::model::Kind;
@@ -331,23 +330,6 @@ fn mapping_request(
 /// written.
 pub fn export(path: &Path, out: &Path) -> Result<u64> {
     crate::export::export_transcoding(&Store::open(path)?, out)
-}
-
-/// Observations pending review against all observations, from rows
-/// already read (the share [`crate::indicators::pending_share`] reads from
-/// the workspace), so that the export dialog opens without a query.
-pub fn pending_share(rows: &[TranscodingRow]) -> PendingShare {
-    let mut share = PendingShare {
-        pending: 0,
-        total: 0,
-    };
-    for row in rows {
-        share.total += row.name.n_obs;
-        if review::resolution(row).status == crate::model::linking::MatchStatus::Pending.as_str() {
-            share.pending += row.name.n_obs;
-        }
-    }
-    share
 }
 
 /// The phase of a job in words agents read.

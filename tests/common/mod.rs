@@ -71,3 +71,12 @@ pub fn matched_sample_template() -> &'static Path {
         path
     })
 }
+
+/// A private copy of [`matched_sample_template`] for one test, in a
+/// directory removed with the returned guard.
+pub fn matched_sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.sqlite");
+    std::fs::copy(matched_sample_template(), &path).unwrap();
+    (dir, path)
+}

@@ -6,6 +6,30 @@
 use super::chunks::ROWS_PER_STATEMENT;
 use super::*;
 
+/// A text value.
+pub(crate) fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+/// Imports `rows` of `kind` as one batch through the row-writing API
+/// (line 2 onwards, after a header), replacing an earlier one with the
+/// same rows: the fixtures of other modules' tests.
+pub(crate) fn import_rows(store: &mut Store, kind: Kind, rows: Vec<Vec<Value>>) {
+    let batch = NewBatch {
+        kind,
+        file: format!("{}.csv", kind.as_str()).into(),
+        sheet: None,
+        sha256: format!("{}-{}", kind.as_str(), rows.len()),
+        encoding: "UTF-8".into(),
+        imported_by: "test".into(),
+    };
+    let mut w = store.begin_import(&batch, true).unwrap();
+    for (i, row) in rows.into_iter().enumerate() {
+        w.insert(i as u64 + 2, row).unwrap();
+    }
+    w.finish(RowCounts::default()).unwrap();
+}
+
 fn foreign_keys(store: &Store) -> i64 {
     store
         .conn

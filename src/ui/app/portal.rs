@@ -39,7 +39,7 @@ impl WorkbenchApp {
             Ok(max) => max,
             Err(e) => return self.fail(&e),
         };
-        let pending = model::pending_share(&ws.snap.rows);
+        let pending = crate::indicators::pending_share_of(&ws.snap.rows);
         let period = self.indicators.period();
         let out = self
             .state
