@@ -326,6 +326,21 @@ pub(super) fn audit_line(
     )
 }
 
+/// Takes one decision without a target (reject, defer) on the named name
+/// and prints what was saved.
+fn decide(
+    target: ReviewName,
+    action: fn(&mut Store, i64, &crate::review::Note) -> Result<crate::review::AuditEntry>,
+) -> Result<()> {
+    let mut store = open_existing(&target.workspace)?;
+    let name = crate::review::find_name(&store, &target.name, target.level)?;
+    let note = crate::review::Note::by(&target.author.unwrap_or_else(os_user))
+        .with_comment(target.comment);
+    let entry = action(&mut store, name.id, &note)?;
+    print_saved(&entry, &store.substance_name_map()?);
+    Ok(())
+}
+
 /// Prints what a review action saved.
 pub(super) fn print_saved(
     e: &crate::review::AuditEntry,
@@ -488,22 +503,8 @@ pub(super) fn run_review(action: ReviewCommand) -> Result<()> {
             print_saved(&entry, &store.substance_name_map()?);
             Ok(())
         }
-        ReviewCommand::Reject { target } => {
-            let mut store = open_existing(&target.workspace)?;
-            let name = review::find_name(&store, &target.name, target.level)?;
-            let note = Note::by(&author(target.author)).with_comment(target.comment);
-            let entry = review::reject(&mut store, name.id, &note)?;
-            print_saved(&entry, &store.substance_name_map()?);
-            Ok(())
-        }
-        ReviewCommand::Defer { target } => {
-            let mut store = open_existing(&target.workspace)?;
-            let name = review::find_name(&store, &target.name, target.level)?;
-            let note = Note::by(&author(target.author)).with_comment(target.comment);
-            let entry = review::defer(&mut store, name.id, &note)?;
-            print_saved(&entry, &store.substance_name_map()?);
-            Ok(())
-        }
+        ReviewCommand::Reject { target } => decide(target, review::reject),
+        ReviewCommand::Defer { target } => decide(target, review::defer),
         ReviewCommand::Comment { target } => {
             let Some(text) = target.comment else {
                 return Err(Error::Usage(
