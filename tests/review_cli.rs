@@ -248,6 +248,20 @@ fn the_transcoding_export_reports_decisions() {
         "--level",
         &second.level,
     ]);
+    let third = first_pending(&w);
+    datamed_ok(&[
+        "review",
+        "defer",
+        "-w",
+        s(&w),
+        "--name",
+        &third.name,
+        "--level",
+        &third.level,
+    ]);
+    // Deferred, it leaves the head of the queue.
+    let next = first_pending(&w);
+    assert_ne!((&next.name, &next.level), (&third.name, &third.level));
     let out = dir.path().join("transcoding.csv");
     datamed_ok(&["export", "transcoding", "-w", s(&w), "--out", s(&out)]);
     let mut reader = csv::Reader::from_path(&out).unwrap();
@@ -269,8 +283,13 @@ fn the_transcoding_export_reports_decisions() {
             assert_eq!((&row[3], &row[6]), ("rejected", ""));
             seen += 1;
         }
+        // A deferral is not a final decision: matching's result stands.
+        if row[0] == third.name && level == third.level {
+            assert_eq!(&row[3], "pending");
+            seen += 1;
+        }
     }
-    assert_eq!(seen, 2);
+    assert_eq!(seen, 3);
 }
 
 #[test]
