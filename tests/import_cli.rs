@@ -358,6 +358,12 @@ fn bnpv_sample_imports_with_every_reference_valid_and_replaces() {
             ),
         ]
     };
+    // The import went through the rollback journal (the only connection)
+    // and gave the workspace back in WAL: bytes 18 and 19 of an SQLite
+    // file are 2 in WAL, 1 otherwise.
+    let header = std::fs::read(&w).unwrap();
+    assert_eq!(&header[18..20], &[2, 2], "the workspace is in WAL again");
+    assert!(!dir.path().join("w.sqlite-journal").exists());
     let first = counts(&w);
     assert_eq!(first[0], 0, "foreign key violations");
     assert_eq!(first[1], first[2], "a case key without its case");

@@ -127,6 +127,64 @@ impl Store {
         Ok(())
     }
 
+    /// Puts the workspace in SQLite's rollback-journal mode for a bulk load,
+    /// when this connection is the only one open on it; `Ok(false)` (and
+    /// nothing changed) when another connection, here or in another
+    /// process, keeps it in WAL.
+    ///
+    /// Why: in WAL mode every page a transaction writes goes to disk twice,
+    /// to the WAL at commit and to the file at the checkpoint. A rollback
+    /// journal keeps only the former content of the pages a transaction
+    /// changes, and the pages an import appends had none: each is written
+    /// once. On the three full-scale BNPV files the commits took 0.9 s in
+    /// WAL and 0.4 s this way. Each file still goes in one transaction, as
+    /// atomic as in WAL; `synchronous = FULL` meanwhile, as SQLite advises
+    /// for a rollback journal. [`Store::end_bulk_load`] puts WAL back, and
+    /// so does the next [`Store::open`] if this process dies before it.
+    pub fn begin_bulk_load(&self) -> Result<bool> {
+        // Leaving WAL needs the only lock on the file: ask once, without
+        // waiting for another connection that may stay open for hours.
+        self.conn
+            .busy_timeout(Duration::ZERO)
+            .map_err(|e| self.err(e))?;
+        let switched = self
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0));
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.err(e))?;
+        match switched {
+            Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
+            Ok(_) => return Ok(false),
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                return Ok(false);
+            }
+            Err(e) => return Err(self.err(e)),
+        }
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| self.err(e))?;
+        Ok(true)
+    }
+
+    /// Ends what [`Store::begin_bulk_load`] began: WAL and `synchronous =
+    /// NORMAL` again.
+    pub fn end_bulk_load(&self) -> Result<()> {
+        self.set_pragmas()
+    }
+
+    /// The workspace's journal mode, in lower case (`wal` between imports).
+    pub fn journal_mode(&self) -> Result<String> {
+        self.conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     /// Runs a query and collects every row through `map`.
     pub(crate) fn query_rows<T, P: rusqlite::Params>(
         &self,

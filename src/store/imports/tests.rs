@@ -230,3 +230,87 @@ fn dates_are_written_as_iso() {
         );
     }
 }
+
+fn row_count(store: &Store, table: &str) -> i64 {
+    store
+        .conn
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Starts an import of one drug row; the caller finishes it or drops it.
+fn one_drug_row<'s>(store: &'s mut Store, sha: &str) -> ImportWriter<'s> {
+    let mut w = store.begin_import(&batch(sha), false).unwrap();
+    let case = w.case_id("1", "C1", "1").unwrap();
+    let name = w
+        .drug_name_id("DOLIPRANE", Level::Produit, str::to_string)
+        .unwrap();
+    w.insert(
+        2,
+        vec![
+            Value::Int(case),
+            Value::Text("DOLIPRANE".into()),
+            Value::Text("Produit".into()),
+            Value::Int(name),
+            Value::Int(0),
+        ],
+    )
+    .unwrap();
+    w
+}
+
+#[test]
+fn a_bulk_load_journals_in_rollback_mode_as_atomically_then_gives_wal_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+    assert_eq!(store.journal_mode().unwrap(), "wal");
+    assert!(store.begin_bulk_load().unwrap());
+    assert_eq!(store.journal_mode().unwrap(), "delete");
+    let synchronous = |store: &Store| -> i64 {
+        store
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(synchronous(&store), 2, "FULL with a rollback journal");
+
+    // An import stopped half-way leaves nothing, in this mode too.
+    drop(one_drug_row(&mut store, "a"));
+    for table in ["import_batch", "case_key", "drug_name", "bnpv_drug"] {
+        assert_eq!(row_count(&store, table), 0, "{table}");
+    }
+    one_drug_row(&mut store, "a")
+        .finish(RowCounts::default())
+        .unwrap();
+
+    store.end_bulk_load().unwrap();
+    assert_eq!(store.journal_mode().unwrap(), "wal");
+    assert_eq!(synchronous(&store), 1, "NORMAL in WAL");
+    assert_eq!(row_count(&store, "bnpv_drug"), 1);
+    assert!(store.integrity_ok().unwrap());
+}
+
+#[test]
+fn a_bulk_load_keeps_wal_while_another_connection_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    let other = Store::open(&path).unwrap();
+    assert!(!store.begin_bulk_load().unwrap());
+    assert_eq!(store.journal_mode().unwrap(), "wal");
+    // Both still work, in WAL.
+    other.set_setting("k", "v").unwrap();
+    one_drug_row(&mut store, "a")
+        .finish(RowCounts::default())
+        .unwrap();
+    assert_eq!(other.setting("k").unwrap().as_deref(), Some("v"));
+    assert_eq!(row_count(&other, "bnpv_drug"), 1);
+    // A connection holds the file once it has read it.
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.setting("k").unwrap().as_deref(), Some("v"));
+    drop(other);
+    assert!(!store.begin_bulk_load().unwrap(), "a reader holds it too");
+    drop(reader);
+    assert!(store.begin_bulk_load().unwrap());
+    store.end_bulk_load().unwrap();
+}
