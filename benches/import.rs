@@ -2,16 +2,20 @@
 //! (400,000 cases, about one million observations) imported by the
 //! workbench (decoding, ORDEI's cleaning rules, derived columns, distinct
 //! names, indexes, one transaction per file) and, side by side, by the
-//! sqlite3 command-line tool's `.import` into bare tables of text. Prints
-//! rows per second for both, and the time of `--replace` of the drugs file
-//! in the imported workspace. Run: `cargo bench --bench import`
-//! (`BENCH_CASES=N` for another size; `BENCH_RUNS=N` runs of the whole
-//! import instead of three; `BENCH_ONLY=workbench` for the whole import
-//! alone, as when profiling; `BENCH_FILES=a.csv,b.csv` for other files of
-//! the sample). Needs `sqlite3` on the PATH.
+//! sqlite3 command-line tool's `.import` into bare tables of text, with its
+//! defaults and with the workspace's 8 KiB pages. The three run in turn,
+//! round after round, so that a slow moment of a shared machine weighs on
+//! all of them alike; it prints each round, the best of each and the
+//! ratios (above 1: the workbench is faster). Then the time of `--replace`
+//! of the drugs file and of each file alone. Run: `cargo bench --bench
+//! import` (`BENCH_CASES=N` for another size; `BENCH_RUNS=N` rounds
+//! instead of five; `BENCH_ONLY=workbench` for the workbench alone, as when
+//! profiling; `BENCH_FILES=a.csv,b.csv` for other files of the sample).
+//! Needs `sqlite3` on the PATH.
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -23,24 +27,68 @@ fn main() {
     let bench_dir = sample.join("bench");
     let _ = std::fs::create_dir_all(&bench_dir);
 
-    let runs: usize = std::env::var("BENCH_RUNS")
+    let rounds: usize = std::env::var("BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(5);
     let only_workbench = std::env::var("BENCH_ONLY").is_ok_and(|v| v == "workbench");
 
-    // The workbench, three runs, best kept.
-    let mut best = f64::MAX;
+    // The SQL of each sqlite3 variant, after which the same `.import`s.
+    let variants = [
+        ("defaults", ""),
+        ("8 KiB pages", "PRAGMA page_size = 8192;\n"),
+    ];
+    let mut workbench_secs = Vec::new();
+    let mut sqlite3_secs = vec![Vec::new(); variants.len()];
+    let mut ratios = Vec::new();
     let mut rows = 0;
-    for _ in 0..runs.max(1) {
+    for round in 1..=rounds.max(1) {
         let (secs, kept) = common::import_fresh(&bench_dir.join("workbench.sqlite"), &files);
-        best = best.min(secs);
         rows = kept;
+        workbench_secs.push(secs);
+        if only_workbench {
+            println!("round {round}: workbench {secs:.2} s");
+            continue;
+        }
+        let mut line = format!("round {round}: workbench {secs:.2} s");
+        let mut fastest = f64::MAX;
+        for (i, (label, pragma)) in variants.iter().enumerate() {
+            let Some(cli) = sqlite3_import(&bench_dir.join("sqlite3.db"), &files, pragma) else {
+                return;
+            };
+            sqlite3_secs[i].push(cli);
+            fastest = fastest.min(cli);
+            line.push_str(&format!(", sqlite3 ({label}) {cli:.2} s"));
+        }
+        ratios.push(fastest / secs);
+        println!("{line}; ratio {:.2}", fastest / secs);
     }
+    let best = |v: &[f64]| v.iter().copied().fold(f64::MAX, f64::min);
+    let best_workbench = best(&workbench_secs);
     println!(
-        "workbench import: {rows} rows in {best:.2} s = {:.0} rows/s",
-        rows as f64 / best
+        "workbench import: {rows} rows, best {best_workbench:.2} s = {:.0} rows/s",
+        rows as f64 / best_workbench
     );
+    if !only_workbench {
+        let mut fastest = f64::MAX;
+        for ((label, _), secs) in variants.iter().zip(&sqlite3_secs) {
+            let b = best(secs);
+            fastest = fastest.min(b);
+            println!(
+                "sqlite3 .import ({label}): {rows} rows, best {b:.2} s = {:.0} rows/s",
+                rows as f64 / b
+            );
+        }
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "speed of the workbench / fastest sqlite3: {:.2} best against best, rounds {:.2}–{:.2}, median {:.2}",
+            fastest / best_workbench,
+            ratios[0],
+            ratios[ratios.len() - 1],
+            ratios[ratios.len() / 2]
+        );
+    }
+
     // Importing a file again in place of its batch (`--replace`): the
     // batch's rows are deleted by a scan (the BNPV tables have no batch_id
     // index) and the names' counts recomputed.
@@ -76,68 +124,46 @@ fn main() {
         let (secs, kept) =
             common::import_fresh(&bench_dir.join("one.sqlite"), std::slice::from_ref(f));
         println!(
-            "  {}: {kept} rows in {secs:.2} s = {:.0} rows/s",
+            "  {} alone: {kept} rows in {secs:.2} s = {:.0} rows/s",
             f.file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default(),
             kept as f64 / secs
         );
     }
-
-    // sqlite3 .import of the same files into bare tables: with its
-    // defaults, then with the workspace's page size (8 KiB), so that the
-    // comparison does not rest on that setting.
-    let mut best_cli = f64::MAX;
-    for (label, pragma) in [
-        ("defaults", ""),
-        ("8 KiB pages", "PRAGMA page_size = 8192;\n"),
-    ] {
-        let Some(secs) = sqlite3_import(&bench_dir.join("sqlite3.db"), &files, pragma) else {
-            return;
-        };
-        println!(
-            "sqlite3 .import ({label}): {rows} rows in {secs:.2} s = {:.0} rows/s; ratio workbench / sqlite3 {:.2}",
-            rows as f64 / secs,
-            secs / best
-        );
-        best_cli = best_cli.min(secs);
-    }
-    println!("ratio workbench / fastest sqlite3: {:.2}", best_cli / best);
 }
 
-/// The best of three runs of the sqlite3 CLI importing `files` into bare
-/// tables of a new database, after `pragma`; `None` when sqlite3 fails.
-fn sqlite3_import(db: &std::path::Path, files: &[std::path::PathBuf], pragma: &str) -> Option<f64> {
+/// One run of the sqlite3 CLI importing `files` into bare tables of a new
+/// database `db`, after `pragma`: its seconds, `None` when sqlite3 fails.
+fn sqlite3_import(db: &Path, files: &[PathBuf], pragma: &str) -> Option<f64> {
     let mut script = format!("{pragma}.mode csv\n.separator ;\n");
     for (i, f) in files.iter().enumerate() {
         script.push_str(&format!(".import '{}' t{i}\n", f.display()));
     }
-    let mut best = f64::MAX;
-    for _ in 0..3 {
-        let _ = std::fs::remove_file(db);
-        let started = Instant::now();
-        let status = Command::new("sqlite3")
-            .arg(db)
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                use std::io::Write as _;
-                if let Some(mut stdin) = child.stdin.take() {
-                    stdin.write_all(script.as_bytes())?;
-                }
-                child.wait()
-            });
-        match status {
-            Ok(s) if s.success() => best = best.min(started.elapsed().as_secs_f64()),
-            Ok(s) => {
-                eprintln!("sqlite3 failed: {s}");
-                return None;
+    for suffix in ["", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let started = Instant::now();
+    let status = Command::new("sqlite3")
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(script.as_bytes())?;
             }
-            Err(e) => {
-                eprintln!("sqlite3 not found ({e}): apt-get install sqlite3");
-                return None;
-            }
+            child.wait()
+        });
+    match status {
+        Ok(s) if s.success() => Some(started.elapsed().as_secs_f64()),
+        Ok(s) => {
+            eprintln!("sqlite3 failed: {s}");
+            None
+        }
+        Err(e) => {
+            eprintln!("sqlite3 not found ({e}): apt-get install sqlite3");
+            None
         }
     }
-    Some(best)
 }
