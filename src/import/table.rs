@@ -11,7 +11,7 @@ use std::path::Path;
 use calamine::{Data, Reader};
 use sha2::{Digest, Sha256};
 
-use super::text::{decode, detect_separator};
+use super::text::{TextFile, detect_separator, read_text_file};
 use crate::error::{Error, Place, Result};
 
 /// How to read a text file.
@@ -96,12 +96,12 @@ impl Table {
 
     /// Opens a text file.
     pub fn open_text(path: &Path, options: TextOptions) -> Result<Table> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let place = Place::file(path);
-        let sha256 = sha256_hex(&bytes);
-        let size_bytes = bytes.len() as u64;
-        let decoded = decode(&bytes, &place)?;
-        drop(bytes);
+        let TextFile {
+            decoded,
+            sha256,
+            size_bytes,
+        } = read_text_file(path)?;
         if decoded.text.trim().is_empty() {
             return Err(Error::data(place.at_line(1), "the file is empty"));
         }

@@ -67,6 +67,213 @@ pub fn decode_file(path: &Path) -> Result<DecodedText> {
     decode(&bytes, &Place::file(path))
 }
 
+/// A text file read, decoded and hashed in one pass.
+#[derive(Debug)]
+pub struct TextFile {
+    /// The decoded text, as [`decode`] gives it.
+    pub decoded: DecodedText,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Size of the file.
+    pub size_bytes: u64,
+}
+
+/// Bytes read at a time by [`read_text_file`].
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Reads, decodes and hashes a text file, with the same outcome as
+/// [`decode`] on its bytes, without holding them all: the file is read a
+/// chunk at a time, each chunk decoded into the text and hashed by another
+/// thread meanwhile. Fresh memory costs a page fault per 4 KiB on first
+/// touch; a whole-file buffer besides the text doubled that cost, and
+/// hashing then decoding one after the other doubled the time before the
+/// first row (the critical path of an import's first file).
+///
+/// The encoding is guessed optimistically as UTF-8; the first byte that is
+/// not UTF-8 starts the reading again as Windows-1252 (in the agency's
+/// extracts it comes in the first lines). Files [`decode`] refuses (UTF-16,
+/// NUL bytes, a broken UTF-8 file with a BOM) are read whole again, so that
+/// its message, with its line, is the one given.
+pub fn read_text_file(path: &Path) -> Result<TextFile> {
+    read_text_file_in_chunks(path, CHUNK_BYTES)
+}
+
+fn read_text_file_in_chunks(path: &Path, chunk_bytes: usize) -> Result<TextFile> {
+    let io = |e| Error::io(path, e);
+    let streamed = match stream_decode(path, Guess::Utf8, chunk_bytes).map_err(io)? {
+        Streamed::NotUtf8 => stream_decode(path, Guess::Windows1252, chunk_bytes).map_err(io)?,
+        other => other,
+    };
+    match streamed {
+        Streamed::Text(file) => Ok(file),
+        Streamed::NotUtf8 | Streamed::Refused => {
+            let bytes = std::fs::read(path).map_err(io)?;
+            let decoded = decode(&bytes, &Place::file(path))?;
+            Ok(TextFile {
+                decoded,
+                sha256: super::table::sha256_hex(&bytes),
+                size_bytes: bytes.len() as u64,
+            })
+        }
+    }
+}
+
+/// The encoding a streamed reading assumes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Guess {
+    /// UTF-8 (or UTF-8 with a BOM, when the file starts with one).
+    Utf8,
+    /// Windows-1252: every byte is a character.
+    Windows1252,
+}
+
+/// How a streamed reading ended.
+enum Streamed {
+    Text(TextFile),
+    /// A byte that is not UTF-8 (read again as Windows-1252).
+    NotUtf8,
+    /// What [`decode`] refuses: read whole again for its message.
+    Refused,
+}
+
+/// Decodes `bytes` onto `text`; `true` when they are not UTF-8 (for the
+/// UTF-8 guess; every byte is a Windows-1252 character).
+fn decode_chunk(
+    decoder: &mut encoding_rs::Decoder,
+    guess: Guess,
+    mut bytes: &[u8],
+    text: &mut String,
+    last: bool,
+) -> bool {
+    loop {
+        text.reserve(
+            decoder
+                .max_utf8_buffer_length(bytes.len())
+                .unwrap_or(bytes.len() * 3),
+        );
+        let (done, read) = match guess {
+            Guess::Utf8 => {
+                let (result, read) =
+                    decoder.decode_to_string_without_replacement(bytes, text, last);
+                match result {
+                    encoding_rs::DecoderResult::Malformed(..) => return true,
+                    encoding_rs::DecoderResult::InputEmpty => (true, read),
+                    encoding_rs::DecoderResult::OutputFull => (false, read),
+                }
+            }
+            Guess::Windows1252 => {
+                let (result, read, _) = decoder.decode_to_string(bytes, text, last);
+                (result == encoding_rs::CoderResult::InputEmpty, read)
+            }
+        };
+        if done {
+            return false;
+        }
+        bytes = &bytes[read..];
+    }
+}
+
+fn stream_decode(path: &Path, guess: Guess, chunk_bytes: usize) -> std::io::Result<Streamed> {
+    use sha2::Digest as _;
+    use std::io::Read as _;
+    use std::sync::mpsc;
+
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    std::thread::scope(|scope| {
+        // Chunks go to the hashing thread in order and come back to be
+        // filled again: a few MB in all, touched again and again.
+        let (to_hash, chunks) = mpsc::sync_channel::<Vec<u8>>(4);
+        let (back, free) = mpsc::channel::<Vec<u8>>();
+        let hashing = std::thread::Builder::new()
+            .name("import-hash".into())
+            .spawn_scoped(scope, move || {
+                let mut hasher = sha2::Sha256::new();
+                for chunk in chunks {
+                    hasher.update(&chunk);
+                    let _ = back.send(chunk);
+                }
+                hasher.finalize()
+            })?;
+        let mut text = String::with_capacity(match guess {
+            Guess::Utf8 => size as usize,
+            // Accented letters take two bytes in UTF-8.
+            Guess::Windows1252 => size as usize + size as usize / 16,
+        });
+        let mut decoder = match guess {
+            Guess::Utf8 => encoding_rs::UTF_8.new_decoder_without_bom_handling(),
+            Guess::Windows1252 => encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling(),
+        };
+        let mut encoding = match guess {
+            Guess::Utf8 => "UTF-8",
+            Guess::Windows1252 => "windows-1252",
+        };
+        let mut first = true;
+        let mut read_bytes = 0u64;
+        let outcome = loop {
+            let mut chunk = free.try_recv().unwrap_or_default();
+            // At least what telling a BOM takes.
+            chunk.resize(chunk_bytes.max(3), 0);
+            let mut filled = 0;
+            while filled < chunk.len() {
+                match file.read(&mut chunk[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            chunk.truncate(filled);
+            read_bytes += filled as u64;
+            let last = filled == 0;
+            let mut bytes: &[u8] = &chunk;
+            if first {
+                first = false;
+                if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+                    break Streamed::Refused;
+                }
+                if guess == Guess::Utf8 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                    encoding = "UTF-8 (BOM)";
+                    bytes = &bytes[3..];
+                }
+            }
+            // decode() accepts NUL bytes after a UTF-8 BOM only.
+            if encoding != "UTF-8 (BOM)" && bytes.contains(&0) {
+                break Streamed::Refused;
+            }
+            let malformed = decode_chunk(&mut decoder, guess, bytes, &mut text, last);
+            if malformed {
+                break if encoding == "UTF-8 (BOM)" {
+                    Streamed::Refused
+                } else {
+                    Streamed::NotUtf8
+                };
+            }
+            if to_hash.send(chunk).is_err() || last {
+                break Streamed::Text(TextFile {
+                    decoded: DecodedText {
+                        text: std::mem::take(&mut text),
+                        encoding,
+                    },
+                    sha256: String::new(),
+                    size_bytes: read_bytes,
+                });
+            }
+        };
+        drop(to_hash);
+        let digest = hashing
+            .join()
+            .map_err(|_| std::io::Error::other("the hashing thread stopped"))?;
+        Ok(match outcome {
+            Streamed::Text(mut file) => {
+                file.sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+                Streamed::Text(file)
+            }
+            other => other,
+        })
+    })
+}
+
 /// 1-based line number of a byte offset.
 pub fn line_of_offset(bytes: &[u8], offset: usize) -> u64 {
     let end = offset.min(bytes.len());
@@ -120,6 +327,65 @@ mod tests {
         let place = Place::default();
         assert!(decode(b"\xFF\xFEA\0", &place).is_err());
         assert!(decode(b"abc\n\0def", &place).is_err());
+    }
+
+    /// What the whole-file path gives: the reference for the streamed one.
+    fn whole(path: &Path) -> Result<TextFile> {
+        let bytes = std::fs::read(path).unwrap();
+        decode(&bytes, &Place::file(path)).map(|decoded| TextFile {
+            decoded,
+            sha256: crate::import::table::sha256_hex(&bytes),
+            size_bytes: bytes.len() as u64,
+        })
+    }
+
+    #[test]
+    fn streamed_reading_gives_what_the_whole_file_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let long_ascii = "AER_ID;CAS;MEDICAMENT\r\n".repeat(40);
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("empty", Vec::new()),
+            ("ascii", long_ascii.clone().into_bytes()),
+            (
+                "utf8",
+                format!("{long_ascii}Médicaments;é;ü€\r\n").into_bytes(),
+            ),
+            (
+                "bom",
+                [&b"\xEF\xBB\xBF"[..], "A;Bé\r\n".as_bytes()].concat(),
+            ),
+            ("bom and nul", b"\xEF\xBB\xBFA;B\0\r\n".to_vec()),
+            // Not UTF-8 only far into the file, after UTF-8-looking text.
+            (
+                "cp1252 late",
+                [long_ascii.as_bytes(), "é".as_bytes(), b"M\xE9dicaments\r\n"].concat(),
+            ),
+            ("cp1252", b"M\xE9dicaments;\x80\r\n".to_vec()),
+            // A lead byte at the very end: not UTF-8, so Windows-1252.
+            ("cut at the end", [long_ascii.as_bytes(), b"\xC3"].concat()),
+            ("bom then broken", b"\xEF\xBB\xBFA;\xE9\r\n".to_vec()),
+            ("utf16", b"\xFF\xFEA\0;\0".to_vec()),
+            ("nul", [long_ascii.as_bytes(), b"a\0b\r\n"].concat()),
+        ];
+        for (label, bytes) in cases {
+            let path = dir.path().join(format!("{label}.csv"));
+            std::fs::write(&path, &bytes).unwrap();
+            let expected = whole(&path);
+            // Tiny chunks: characters and the BOM cut across chunks.
+            for chunk_bytes in [1, 2, 3, 4, 7, 64, CHUNK_BYTES] {
+                let got = read_text_file_in_chunks(&path, chunk_bytes);
+                match (&expected, &got) {
+                    (Ok(e), Ok(g)) => {
+                        assert_eq!(e.decoded.text, g.decoded.text, "{label} {chunk_bytes}");
+                        assert_eq!(e.decoded.encoding, g.decoded.encoding, "{label}");
+                        assert_eq!(e.sha256, g.sha256, "{label} {chunk_bytes}");
+                        assert_eq!(e.size_bytes, g.size_bytes, "{label}");
+                    }
+                    (Err(e), Err(g)) => assert_eq!(e.to_string(), g.to_string(), "{label}"),
+                    _ => panic!("{label} {chunk_bytes}: {expected:?} but {got:?}"),
+                }
+            }
+        }
     }
 
     #[test]
