@@ -246,7 +246,7 @@ impl CaseConverter {
 #[derive(Default)]
 pub struct DrugConverter {
     /// (case, MEDICAMENT) pairs seen, the name as its number in `medicaments`.
-    seen: FxHashSet<(i64, u32)>,
+    seen: PairsSeen,
     /// Distinct MEDICAMENT values (a file has tens of thousands for a
     /// million rows): their number, and their drug name id at each level
     /// met so far, so that most rows cost one lookup.
@@ -306,7 +306,7 @@ impl DrugConverter {
                     (entry.0, Some(id))
                 }
             };
-            (id, !self.seen.insert((case_id, number)))
+            (id, !self.seen.insert(case_id, number))
         };
         if let (Some(id), false) = (name_id, duplicate) {
             keys.count_observation(id);
@@ -317,6 +317,52 @@ impl DrugConverter {
         batch.int(name_id);
         batch.flag(duplicate);
         Ok(Outcome::Stored)
+    }
+}
+
+/// The (case, name) pairs of a file, to flag ORDEI's duplicates.
+///
+/// Extracts are sorted by case: while case ids never go down, a pair can
+/// only repeat within the current case, so only that case's few names are
+/// searched and the pairs are kept in a plain list. The first case id lower
+/// than the one before switches to a hash set of every pair, built once
+/// from the list. A set from the start cost a million inserts and, as it
+/// grew, about 70 MB of fresh tables on the reading thread.
+#[derive(Debug, Default)]
+struct PairsSeen {
+    /// Every pair, in file order, while case ids go up.
+    pairs: Vec<(i64, u32)>,
+    /// Where the current case's pairs start in `pairs`.
+    current_start: usize,
+    /// Every pair, once a case id went down.
+    set: Option<FxHashSet<(i64, u32)>>,
+}
+
+impl PairsSeen {
+    /// Records a pair; `false` when it was already there.
+    fn insert(&mut self, case_id: i64, name: u32) -> bool {
+        if let Some(set) = &mut self.set {
+            return set.insert((case_id, name));
+        }
+        match self.pairs.last() {
+            Some(&(last, _)) if case_id < last => {
+                let mut set: FxHashSet<(i64, u32)> = self.pairs.drain(..).collect();
+                let fresh = set.insert((case_id, name));
+                self.set = Some(set);
+                return fresh;
+            }
+            Some(&(last, _)) if case_id == last => {
+                if self.pairs[self.current_start..]
+                    .iter()
+                    .any(|&(_, n)| n == name)
+                {
+                    return false;
+                }
+            }
+            _ => self.current_start = self.pairs.len(),
+        }
+        self.pairs.push((case_id, name));
+        true
     }
 }
 
@@ -388,6 +434,44 @@ impl EffectConverter {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pairs_seen_match_a_set_in_or_out_of_case_order() {
+        use super::PairsSeen;
+        // A pseudo-random walk over a few cases and names, mostly going up
+        // and sometimes back, then the same pairs sorted.
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut walk = Vec::new();
+        let mut case = 0i64;
+        for _ in 0..2000 {
+            match next(10) {
+                0 => case = (case - next(5) as i64).max(0),
+                1..=3 => case += 1,
+                _ => {}
+            }
+            walk.push((case, next(6) as u32));
+        }
+        let mut sorted = walk.clone();
+        sorted.sort_by_key(|p| p.0);
+        for (label, pairs) in [("walk", walk), ("sorted", sorted)] {
+            let mut seen = PairsSeen::default();
+            let mut reference = std::collections::HashSet::new();
+            let mut repeats = 0;
+            for (case, name) in pairs {
+                let fresh = reference.insert((case, name));
+                repeats += usize::from(!fresh);
+                assert_eq!(seen.insert(case, name), fresh, "{label}: {case} {name}");
+            }
+            assert!(repeats > 100, "{label}: the test repeats pairs");
+            assert_eq!(seen.set.is_some(), label == "walk", "{label}");
+        }
+    }
+
     use super::*;
 
     #[test]
