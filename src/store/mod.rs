@@ -107,16 +107,19 @@ impl Store {
     }
 
     fn set_pragmas(&self) -> Result<()> {
-        self.conn
-            .pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| self.err(e))?;
+        // While another process bulk-loads the workspace (see
+        // begin_bulk_load), WAL cannot be set: this connection then works
+        // with the rollback journal too, reading between that import's
+        // commits instead of waiting for its end; WAL comes back with it.
+        let wal = self.try_journal_mode("WAL")?;
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| self.err(e))?;
         // WAL makes NORMAL durable against process crashes, which is what a
         // saved decision needs; only a power loss may lose the last commit.
+        // A rollback journal needs FULL for that, as SQLite advises.
         self.conn
-            .pragma_update(None, "synchronous", "NORMAL")
+            .pragma_update(None, "synchronous", if wal { "NORMAL" } else { "FULL" })
             .map_err(|e| self.err(e))?;
         self.conn
             .pragma_update(None, "temp_store", "MEMORY")
@@ -125,6 +128,33 @@ impl Store {
             .pragma_update(None, "cache_size", -256_000)
             .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// Sets the journal mode if no other connection is in the way, asking
+    /// once without waiting (a connection may stay open for hours); whether
+    /// the workspace is now in `mode`.
+    pub(crate) fn try_journal_mode(&self, mode: &str) -> Result<bool> {
+        self.conn
+            .busy_timeout(Duration::ZERO)
+            .map_err(|e| self.err(e))?;
+        let set = self
+            .conn
+            .pragma_update_and_check(None, "journal_mode", mode, |r| r.get::<_, String>(0));
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.err(e))?;
+        match set {
+            Ok(now) => Ok(now.eq_ignore_ascii_case(mode)),
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(self.err(e)),
+        }
     }
 
     /// Puts the workspace in SQLite's rollback-journal mode for a bulk load,
@@ -142,29 +172,8 @@ impl Store {
     /// for a rollback journal. [`Store::end_bulk_load`] puts WAL back, and
     /// so does the next [`Store::open`] if this process dies before it.
     pub fn begin_bulk_load(&self) -> Result<bool> {
-        // Leaving WAL needs the only lock on the file: ask once, without
-        // waiting for another connection that may stay open for hours.
-        self.conn
-            .busy_timeout(Duration::ZERO)
-            .map_err(|e| self.err(e))?;
-        let switched = self
-            .conn
-            .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0));
-        self.conn
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| self.err(e))?;
-        match switched {
-            Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
-            Ok(_) => return Ok(false),
-            Err(rusqlite::Error::SqliteFailure(f, _))
-                if matches!(
-                    f.code,
-                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                ) =>
-            {
-                return Ok(false);
-            }
-            Err(e) => return Err(self.err(e)),
+        if !self.try_journal_mode("DELETE")? {
+            return Ok(false);
         }
         self.conn
             .pragma_update(None, "synchronous", "FULL")

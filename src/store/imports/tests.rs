@@ -314,3 +314,37 @@ fn a_bulk_load_keeps_wal_while_another_connection_is_open() {
     assert!(store.begin_bulk_load().unwrap());
     store.end_bulk_load().unwrap();
 }
+
+#[test]
+fn a_workspace_opened_during_a_bulk_load_reads_and_wal_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    one_drug_row(&mut store, "a")
+        .finish(RowCounts::default())
+        .unwrap();
+    assert!(store.begin_bulk_load().unwrap());
+    // Another import is under way, its transaction open: opening the
+    // workspace does not wait for it (it used to wait, then say "busy",
+    // as WAL could not be set) and reads what is committed.
+    let writer = store.begin_import(&batch("b"), false).unwrap();
+    let other = Store::open(&path).unwrap();
+    assert_eq!(other.journal_mode().unwrap(), "delete");
+    assert_eq!(row_count(&other, "import_batch"), 1);
+    // Once that transaction is over, the other connection may set WAL
+    // again itself (idle, a connection to a rollback journal holds no
+    // lock); the importer's next file then goes in WAL.
+    drop(writer);
+    assert!(other.try_journal_mode("WAL").unwrap());
+    one_drug_row(&mut store, "b")
+        .finish(RowCounts::default())
+        .unwrap();
+    assert_eq!(row_count(&other, "import_batch"), 2);
+    drop(other);
+    store.end_bulk_load().unwrap();
+    assert_eq!(store.journal_mode().unwrap(), "wal");
+    drop(store);
+    let again = Store::open(&path).unwrap();
+    assert_eq!(again.journal_mode().unwrap(), "wal");
+    assert!(again.integrity_ok().unwrap());
+}
