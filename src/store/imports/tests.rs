@@ -1,5 +1,6 @@
 //! Tests of the import writer: batches in whole and in file order, foreign
-//! keys back on, the index fallback out of case order, references checked.
+//! keys back on, the index fallback out of case order, references checked,
+//! bulk loads in the rollback journal and WAL back after them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -48,15 +49,10 @@ fn batch(sha: &str) -> NewBatch {
     }
 }
 
-#[test]
-fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
-    assert_eq!(foreign_keys(&store), 1);
-    let w = store.begin_import(&batch("a"), false).unwrap();
-    drop(w);
-    assert_eq!(foreign_keys(&store), 1);
-    let mut w = store.begin_import(&batch("a"), false).unwrap();
+/// Starts an import of one drug row (DOLIPRANE, of case C1); the caller
+/// finishes it or drops it. Gives the writer and the name's id.
+fn one_drug_row<'s>(store: &'s mut Store, sha: &str) -> (ImportWriter<'s>, i64) {
+    let mut w = store.begin_import(&batch(sha), false).unwrap();
     let case = w.case_id("1", "C1", "1").unwrap();
     let name = w
         .drug_name_id("DOLIPRANE", Level::Produit, str::to_string)
@@ -72,6 +68,18 @@ fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
         ],
     )
     .unwrap();
+    (w, name)
+}
+
+#[test]
+fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
+    assert_eq!(foreign_keys(&store), 1);
+    let w = store.begin_import(&batch("a"), false).unwrap();
+    drop(w);
+    assert_eq!(foreign_keys(&store), 1);
+    let (mut w, name) = one_drug_row(&mut store, "a");
     w.count_observation(name);
     w.finish(RowCounts::default()).unwrap();
     assert_eq!(foreign_keys(&store), 1);
@@ -238,27 +246,6 @@ fn row_count(store: &Store, table: &str) -> i64 {
         .unwrap()
 }
 
-/// Starts an import of one drug row; the caller finishes it or drops it.
-fn one_drug_row<'s>(store: &'s mut Store, sha: &str) -> ImportWriter<'s> {
-    let mut w = store.begin_import(&batch(sha), false).unwrap();
-    let case = w.case_id("1", "C1", "1").unwrap();
-    let name = w
-        .drug_name_id("DOLIPRANE", Level::Produit, str::to_string)
-        .unwrap();
-    w.insert(
-        2,
-        vec![
-            Value::Int(case),
-            Value::Text("DOLIPRANE".into()),
-            Value::Text("Produit".into()),
-            Value::Int(name),
-            Value::Int(0),
-        ],
-    )
-    .unwrap();
-    w
-}
-
 #[test]
 fn a_bulk_load_journals_in_rollback_mode_as_atomically_then_gives_wal_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -275,11 +262,12 @@ fn a_bulk_load_journals_in_rollback_mode_as_atomically_then_gives_wal_back() {
     assert_eq!(synchronous(&store), 2, "FULL with a rollback journal");
 
     // An import stopped half-way leaves nothing, in this mode too.
-    drop(one_drug_row(&mut store, "a"));
+    drop(one_drug_row(&mut store, "a").0);
     for table in ["import_batch", "case_key", "drug_name", "bnpv_drug"] {
         assert_eq!(row_count(&store, table), 0, "{table}");
     }
     one_drug_row(&mut store, "a")
+        .0
         .finish(RowCounts::default())
         .unwrap();
 
@@ -301,6 +289,7 @@ fn a_bulk_load_keeps_wal_while_another_connection_is_open() {
     // Both still work, in WAL.
     other.set_setting("k", "v").unwrap();
     one_drug_row(&mut store, "a")
+        .0
         .finish(RowCounts::default())
         .unwrap();
     assert_eq!(other.setting("k").unwrap().as_deref(), Some("v"));
@@ -321,6 +310,7 @@ fn a_workspace_opened_during_a_bulk_load_reads_and_wal_comes_back() {
     let path = dir.path().join("w.sqlite");
     let mut store = Store::open(&path).unwrap();
     one_drug_row(&mut store, "a")
+        .0
         .finish(RowCounts::default())
         .unwrap();
     assert!(store.begin_bulk_load().unwrap());
@@ -337,6 +327,7 @@ fn a_workspace_opened_during_a_bulk_load_reads_and_wal_comes_back() {
     drop(writer);
     assert!(other.try_journal_mode("WAL").unwrap());
     one_drug_row(&mut store, "b")
+        .0
         .finish(RowCounts::default())
         .unwrap();
     assert_eq!(row_count(&other, "import_batch"), 2);
