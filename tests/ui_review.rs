@@ -262,6 +262,34 @@ fn the_import_view_lists_batches() {
 }
 
 #[test]
+fn a_file_imported_in_the_window_goes_in_while_the_window_keeps_wal() {
+    let (dir, path) = workspace();
+    let mut h = harness(&path);
+    h.get_by_label("Importer").click();
+    h.run();
+    // The sample's effects less their last line: another file.
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data/Effets.csv");
+    let bytes = std::fs::read(sample).unwrap();
+    let cut = bytes[..bytes.len() - 2]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap();
+    let file = dir.path().join("Effets.csv");
+    std::fs::write(&file, &bytes[..=cut]).unwrap();
+    h.state_mut().push(Command::AddImportFiles(vec![file]));
+    h.run();
+    h.get_by_label("Importer (1 fichier(s))").click();
+    // A spinner turns while the import runs on its worker.
+    h.run_steps(2);
+    h.state_mut().wait_for_jobs();
+    h.run_steps(30);
+    h.get_by_label("Lots importés (16)");
+    // The window's own connection kept the import in WAL.
+    let header = std::fs::read(&path).unwrap();
+    assert_eq!(&header[18..20], &[2, 2]);
+}
+
+#[test]
 fn ctrl_q_closes_the_window() {
     let (_dir, path) = workspace();
     let mut h = harness(&path);
