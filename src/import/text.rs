@@ -204,10 +204,9 @@ fn stream_decode(path: &Path, guess: Guess, chunk_bytes: usize) -> std::io::Resu
             Guess::Utf8 => encoding_rs::UTF_8.new_decoder_without_bom_handling(),
             Guess::Windows1252 => encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling(),
         };
-        let mut encoding = match guess {
-            Guess::Utf8 => "UTF-8",
-            Guess::Windows1252 => "windows-1252",
-        };
+        // A UTF-8 BOM makes the reading strict: no fallback to
+        // Windows-1252, and NUL bytes accepted, as in decode().
+        let mut bom = false;
         let mut first = true;
         let mut read_bytes = 0u64;
         let outcome = loop {
@@ -233,17 +232,17 @@ fn stream_decode(path: &Path, guess: Guess, chunk_bytes: usize) -> std::io::Resu
                     break Streamed::Refused;
                 }
                 if guess == Guess::Utf8 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                    encoding = "UTF-8 (BOM)";
+                    bom = true;
                     bytes = &bytes[3..];
                 }
             }
             // decode() accepts NUL bytes after a UTF-8 BOM only.
-            if encoding != "UTF-8 (BOM)" && bytes.contains(&0) {
+            if !bom && bytes.contains(&0) {
                 break Streamed::Refused;
             }
             let malformed = decode_chunk(&mut decoder, guess, bytes, &mut text, last);
             if malformed {
-                break if encoding == "UTF-8 (BOM)" {
+                break if bom {
                     Streamed::Refused
                 } else {
                     Streamed::NotUtf8
@@ -253,7 +252,11 @@ fn stream_decode(path: &Path, guess: Guess, chunk_bytes: usize) -> std::io::Resu
                 break Streamed::Text(TextFile {
                     decoded: DecodedText {
                         text: std::mem::take(&mut text),
-                        encoding,
+                        encoding: match (guess, bom) {
+                            (Guess::Utf8, true) => "UTF-8 (BOM)",
+                            (Guess::Utf8, false) => "UTF-8",
+                            (Guess::Windows1252, _) => "windows-1252",
+                        },
                     },
                     sha256: String::new(),
                     size_bytes: read_bytes,
@@ -266,7 +269,7 @@ fn stream_decode(path: &Path, guess: Guess, chunk_bytes: usize) -> std::io::Resu
             .map_err(|_| std::io::Error::other("the hashing thread stopped"))?;
         Ok(match outcome {
             Streamed::Text(mut file) => {
-                file.sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+                file.sha256 = super::table::hex(&digest);
                 Streamed::Text(file)
             }
             other => other,

@@ -11,8 +11,8 @@ use super::*;
 use crate::model::Kind;
 use crate::model::Value;
 use crate::model::linking::{Candidate, NameMatch};
+use crate::store::imports::RowCounts;
 use crate::store::imports::tests::{import_rows, text};
-use crate::store::imports::{NewBatch, RowCounts};
 
 /// The referential: two spécialités, their produits, two substances.
 fn import_referential(store: &mut Store, with_efferalgan: bool) {
@@ -54,15 +54,9 @@ fn import_referential(store: &mut Store, with_efferalgan: bool) {
 
 /// Imports BNPV drug rows: (name, level, observations), one case each.
 fn import_names(store: &mut Store, sha: &str, names: &[(&str, Level, usize)]) {
-    let batch = NewBatch {
-        kind: Kind::BnpvDrugs,
-        file: "Médicaments.csv".into(),
-        sheet: None,
-        sha256: sha.into(),
-        encoding: "UTF-8".into(),
-        imported_by: "test".into(),
-    };
-    let mut w = store.begin_import(&batch, false).unwrap();
+    let mut w = store
+        .begin_import(&crate::store::imports::tests::drugs_batch(sha), false)
+        .unwrap();
     let mut line = 2;
     for (name, level, n) in names {
         let id = w.drug_name_id(name, *level, normalize_name).unwrap();

@@ -345,21 +345,12 @@ mod tests {
 
     #[test]
     fn a_second_writer_is_told_the_workspace_is_busy() {
-        use crate::model::Kind;
-        use crate::store::imports::NewBatch;
+        use crate::store::imports::tests::drugs_batch as batch;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.sqlite");
         let mut first = Store::open(&path).unwrap();
         let mut second = Store::open(&path).unwrap();
         second.set_busy_timeout(Duration::from_millis(50)).unwrap();
-        let batch = |sha: &str| NewBatch {
-            kind: Kind::BnpvDrugs,
-            file: "Médicaments.csv".into(),
-            sheet: None,
-            sha256: sha.into(),
-            encoding: "UTF-8".into(),
-            imported_by: "test".into(),
-        };
         let writer = first.begin_import(&batch("a"), false).unwrap();
         let err = second.begin_import(&batch("b"), false).err().unwrap();
         assert!(matches!(err, Error::Busy { .. }), "{err}");

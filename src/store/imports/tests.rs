@@ -38,7 +38,9 @@ fn foreign_keys(store: &Store) -> i64 {
         .unwrap()
 }
 
-fn batch(sha: &str) -> NewBatch {
+/// A `Médicaments.csv` batch with the hash `sha`: the fixture of the tests
+/// that write rows through the import writer.
+pub(crate) fn drugs_batch(sha: &str) -> NewBatch {
     NewBatch {
         kind: Kind::BnpvDrugs,
         file: "Médicaments.csv".into(),
@@ -52,7 +54,7 @@ fn batch(sha: &str) -> NewBatch {
 /// Starts an import of one drug row (DOLIPRANE, of case C1); the caller
 /// finishes it or drops it. Gives the writer and the name's id.
 fn one_drug_row<'s>(store: &'s mut Store, sha: &str) -> (ImportWriter<'s>, i64) {
-    let mut w = store.begin_import(&batch(sha), false).unwrap();
+    let mut w = store.begin_import(&drugs_batch(sha), false).unwrap();
     let case = w.case_id("1", "C1", "1").unwrap();
     let name = w
         .drug_name_id("DOLIPRANE", Level::Produit, str::to_string)
@@ -76,7 +78,7 @@ fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
     assert_eq!(foreign_keys(&store), 1);
-    let w = store.begin_import(&batch("a"), false).unwrap();
+    let w = store.begin_import(&drugs_batch("a"), false).unwrap();
     drop(w);
     assert_eq!(foreign_keys(&store), 1);
     let (mut w, name) = one_drug_row(&mut store, "a");
@@ -96,7 +98,7 @@ fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
 fn a_batch_of_many_rows_goes_in_whole_in_file_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
-    let mut w = store.begin_import(&batch("b"), false).unwrap();
+    let mut w = store.begin_import(&drugs_batch("b"), false).unwrap();
     let mut keys = w.take_keys().unwrap();
     let mut rows = RowBatch::default();
     // Two full statements of rows and a remainder.
@@ -170,7 +172,7 @@ fn a_bulk_load_out_of_case_order_still_ends_with_every_index() {
     for second in [[7, 8, 9], [5, 4, 6]] {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
-        let mut w = store.begin_import(&batch("c"), false).unwrap();
+        let mut w = store.begin_import(&drugs_batch("c"), false).unwrap();
         w.defer_indexes().unwrap();
         let mut keys = w.take_keys().unwrap();
         let first = drug_rows(&mut keys, &[4, 5, 5, 6], 2);
@@ -204,7 +206,7 @@ fn a_bulk_load_out_of_case_order_still_ends_with_every_index() {
 fn rows_given_by_the_caller_have_their_references_checked() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
-    let mut w = store.begin_import(&batch("d"), false).unwrap();
+    let mut w = store.begin_import(&drugs_batch("d"), false).unwrap();
     let row = vec![
         Value::Int(99),
         Value::Text("X".into()),
@@ -317,7 +319,7 @@ fn a_workspace_opened_during_a_bulk_load_reads_and_wal_comes_back() {
     // Another import is under way, its transaction open: opening the
     // workspace does not wait for it (it used to wait, then say "busy",
     // as WAL could not be set) and reads what is committed.
-    let writer = store.begin_import(&batch("b"), false).unwrap();
+    let writer = store.begin_import(&drugs_batch("b"), false).unwrap();
     let other = Store::open(&path).unwrap();
     assert_eq!(other.journal_mode().unwrap(), "delete");
     assert_eq!(row_count(&other, "import_batch"), 1);
