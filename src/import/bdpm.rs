@@ -3,8 +3,9 @@
 //! presentation declared on 29/11/2924) are kept raw with a warning; rows
 //! with the wrong number of fields are reported by line and kept out.
 
+use super::columns::{ColumnSpec, req};
+use super::convert::{Outcome, RowContext};
 use super::values::{DateProblem, parse_date, parse_decimal};
-use super::{ColumnSpec, Outcome, RowContext, req};
 use crate::model::{Kind, Value};
 
 /// `CIS_bdpm.txt` columns.

@@ -6,10 +6,11 @@
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::columns::{ColumnSpec, opt, req};
+use super::convert::{Outcome, RowContext};
 use super::values::{
     DateProblem, fold_upper_into, latest_plausible_year, parse_date_until, parse_decimal,
 };
-use super::{ColumnSpec, Outcome, RowContext, opt, req};
 use crate::error::Result;
 use crate::model::Level;
 use crate::normalize::normalize_name;

@@ -6,9 +6,9 @@
 
 use chrono::NaiveDate;
 
+use super::columns::{ColumnSpec, opt, req};
+use super::convert::{Outcome, RowContext};
 use super::values::{DateProblem, fold_upper, parse_date, restore_code};
-use super::{ColumnSpec, opt, req};
-use super::{Outcome, RowContext};
 use crate::model::{Kind, Value};
 
 /// `dbo_VU` columns.

@@ -2,8 +2,9 @@
 //! (`nbc`), reimbursements and boxes per CIP13, age class and sex. The year
 //! comes from the file name.
 
+use super::columns::{ColumnSpec, opt, req};
+use super::convert::{Outcome, RowContext};
 use super::values::{parse_decimal, restore_code};
-use super::{ColumnSpec, Outcome, RowContext, opt, req};
 use crate::error::Result;
 use crate::model::Value;
 

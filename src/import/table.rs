@@ -166,7 +166,7 @@ impl Table {
             )
         })?;
         let names = workbook.sheet_names();
-        let fold = |s: &str| super::fold_name(s);
+        let fold = |s: &str| super::detect::fold_name(s);
         let sheet = sheet_hint
             .and_then(|hint| names.iter().find(|n| fold(n) == fold(hint)))
             .or_else(|| names.first())

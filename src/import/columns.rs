@@ -1,0 +1,202 @@
+//! What each kind of file must hold: the expected columns in the order the
+//! converters read them, how the text is read ([`KindSpec`]), and the
+//! resolution of expected columns to positions in a file, with the user's
+//! mapping of renamed columns taking precedence ([`Columns`]).
+
+use super::detect::fold_name;
+use super::table::{CellPlaces, Row, Table, TextOptions};
+use super::{bdpm, bnpv, codex, openmedic};
+use crate::error::{Error, Place, Result};
+use crate::model::Kind;
+
+/// An expected column.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    /// Name as in the agency's extracts.
+    pub name: &'static str,
+    /// Whether the import cannot go without it.
+    pub required: bool,
+}
+
+pub(super) const fn req(name: &'static str) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        required: true,
+    }
+}
+
+pub(super) const fn opt(name: &'static str) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        required: false,
+    }
+}
+
+/// How a kind of file is read.
+#[derive(Debug, Clone, Copy)]
+pub struct KindSpec {
+    /// Expected columns, in the order the converter reads them.
+    pub columns: &'static [ColumnSpec],
+    /// Text reading options.
+    pub text: TextOptions,
+    /// For headerless files: the accepted numbers of fields
+    /// (a trailing empty field is always tolerated on top).
+    pub field_counts: Option<(usize, usize)>,
+}
+
+/// The reading spec of a kind.
+pub fn kind_spec(kind: Kind) -> KindSpec {
+    let csv = TextOptions {
+        has_header: true,
+        separator: None,
+        quoting: true,
+    };
+    let bdpm_text = TextOptions {
+        has_header: false,
+        separator: Some(b'\t'),
+        quoting: false,
+    };
+    let headed = |columns| KindSpec {
+        columns,
+        text: csv,
+        field_counts: None,
+    };
+    let bdpm = |columns: &'static [ColumnSpec], min, max| KindSpec {
+        columns,
+        text: bdpm_text,
+        field_counts: Some((min, max)),
+    };
+    match kind {
+        Kind::BnpvCases => headed(bnpv::CASE_COLUMNS),
+        Kind::BnpvDrugs => headed(bnpv::DRUG_COLUMNS),
+        Kind::BnpvEffects => headed(bnpv::EFFECT_COLUMNS),
+        Kind::CodexVu => headed(codex::VU_COLUMNS),
+        Kind::CodexProduit => headed(codex::PRODUIT_COLUMNS),
+        Kind::CodexProduitHisto => headed(codex::PRODUIT_HISTO_COLUMNS),
+        Kind::CodexPresentations => headed(codex::PRESENTATION_COLUMNS),
+        Kind::CodexComposants => headed(codex::COMPOSANT_COLUMNS),
+        Kind::CodexNomsSubstance => headed(codex::NOMS_SUBSTANCE_COLUMNS),
+        Kind::CodexHistoNomsVu => headed(codex::HISTO_NOMS_VU_COLUMNS),
+        Kind::CodexVuAtc => headed(codex::VU_ATC_COLUMNS),
+        Kind::BdpmCis => bdpm(bdpm::CIS_COLUMNS, 12, 12),
+        Kind::BdpmCip => bdpm(bdpm::CIP_COLUMNS, 9, 13),
+        Kind::BdpmCompo => bdpm(bdpm::COMPO_COLUMNS, 8, 8),
+        Kind::BdpmGener => bdpm(bdpm::GENER_COLUMNS, 5, 5),
+        Kind::OpenMedic => headed(openmedic::COLUMNS),
+    }
+}
+
+/// Expected columns resolved to positions in the file.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    positions: Vec<Option<usize>>,
+    names: Vec<&'static str>,
+    required: Vec<usize>,
+}
+
+impl Columns {
+    /// Resolves `spec` against the headers found, with (expected, found)
+    /// mapping pairs taking precedence. A missing required column is an
+    /// error listing what was found, what is missing, and how to map it.
+    pub fn resolve(
+        kind: Kind,
+        spec: &KindSpec,
+        table: &Table,
+        mapping: &[(String, String)],
+    ) -> Result<Columns> {
+        let names: Vec<&'static str> = spec.columns.iter().map(|c| c.name).collect();
+        let required = (0..names.len())
+            .filter(|i| spec.columns[*i].required)
+            .collect();
+        if !spec.text.has_header {
+            return Ok(Columns {
+                positions: (0..names.len()).map(Some).collect(),
+                names,
+                required,
+            });
+        }
+        let folded: Vec<String> = table.headers.iter().map(|h| fold_name(h)).collect();
+        let mut positions = Vec::with_capacity(names.len());
+        let mut missing = Vec::new();
+        for column in spec.columns {
+            let mapped = mapping
+                .iter()
+                .find(|(expected, _)| fold_name(expected) == fold_name(column.name))
+                .map(|(_, found)| fold_name(found));
+            let wanted = mapped.unwrap_or_else(|| fold_name(column.name));
+            let position = folded.iter().position(|h| *h == wanted);
+            if position.is_none() && column.required {
+                missing.push(column.name);
+            }
+            positions.push(position);
+        }
+        if !missing.is_empty() {
+            let found = table
+                .headers
+                .iter()
+                .filter(|h| !h.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let example = missing[0];
+            return Err(Error::data(
+                table.place.at_line(table.header_line.max(1)),
+                format!(
+                    "not a {} file as expected: missing column(s) {}; columns found: {}. If a column is there under another name, map it with --map {example}=<found name> (remembered for the next {} file)",
+                    kind.file_label(),
+                    missing.join(", "),
+                    if found.is_empty() {
+                        "none".to_string()
+                    } else {
+                        found
+                    },
+                    kind.as_str()
+                ),
+            ));
+        }
+        Ok(Columns {
+            positions,
+            names,
+            required,
+        })
+    }
+
+    /// Indices of the required columns.
+    pub fn required(&self) -> &[usize] {
+        &self.required
+    }
+
+    /// The value of expected column `i` in a row ("" when absent).
+    pub fn value<'r>(&self, row: &'r Row, i: usize) -> &'r str {
+        self.positions
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|p| row.fields.get(p))
+            .map_or("", |s| s.trim())
+    }
+
+    /// Whether expected column `i` exists in the file.
+    pub fn has(&self, i: usize) -> bool {
+        self.positions.get(i).copied().flatten().is_some()
+    }
+
+    /// The expected name of column `i`.
+    pub fn name(&self, i: usize) -> &'static str {
+        self.names.get(i).copied().unwrap_or("?")
+    }
+
+    /// The file position of expected column `i`.
+    pub fn position(&self, i: usize) -> Option<usize> {
+        self.positions.get(i).copied().flatten()
+    }
+}
+
+/// The place of expected column `i` at `line`.
+pub(super) fn cell_place(places: &CellPlaces, columns: &Columns, line: u64, i: usize) -> Place {
+    let name = columns.name(i);
+    match columns.position(i) {
+        Some(p) => places.cell(line, p, name),
+        None => places.line(line).at_column(name),
+    }
+}

@@ -1,0 +1,111 @@
+//! The interface between the shared import loop and each source's rules:
+//! a converter gets a [`RowContext`] (the row, its columns, a way to warn or
+//! fail at a cell) and says what to do with the row ([`Outcome`]).
+//! [`Converter`] dispatches to the converter of the file's kind.
+
+use super::columns::{Columns, cell_place};
+use super::table::{Row, Table};
+use super::{bdpm, bnpv, codex, openmedic};
+use crate::error::{Error, Place, Result};
+use crate::model::{Kind, Value};
+use crate::store::imports::{KeyCache, RowBatch};
+
+/// What a converter made of a row.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Store these values.
+    Keep(Vec<Value>),
+    /// Store the values the converter added to the row batch.
+    Stored,
+    /// Keep the row out: malformed (counts toward the refusal threshold).
+    Reject(String),
+    /// Leave the row out by an agency rule.
+    Drop(String),
+}
+
+/// A warning about one cell of a kept row.
+#[derive(Debug, Clone)]
+pub struct CellWarning {
+    /// Expected column index.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Per-row context handed to a converter.
+pub struct RowContext<'a> {
+    /// The table being read.
+    pub table: &'a Table,
+    /// Resolved columns.
+    pub columns: &'a Columns,
+    /// The row.
+    pub row: &'a Row,
+    /// Warnings the converter raises on kept values.
+    pub warnings: Vec<CellWarning>,
+}
+
+impl<'a> RowContext<'a> {
+    /// Value of expected column `i`.
+    pub fn get(&self, i: usize) -> &'a str {
+        self.columns.value(self.row, i)
+    }
+
+    /// Adds a warning on column `i`.
+    pub fn warn(&mut self, i: usize, message: impl Into<String>) {
+        self.warnings.push(CellWarning {
+            column: i,
+            message: message.into(),
+        });
+    }
+
+    /// An error at column `i` of this row, for values that refuse the file.
+    pub fn fatal(&self, i: usize, message: impl Into<String>) -> Error {
+        Error::data(self.place(i), message)
+    }
+
+    /// The place of column `i` of this row.
+    pub fn place(&self, i: usize) -> Place {
+        cell_place(&self.table.cell_places(), self.columns, self.row.line, i)
+    }
+}
+
+/// Dispatches rows to the converter of their kind.
+pub(super) enum Converter {
+    Cases(bnpv::CaseConverter),
+    Drugs(bnpv::DrugConverter),
+    Effects(bnpv::EffectConverter),
+    Codex(Kind),
+    Bdpm(Kind),
+    OpenMedic(openmedic::OpenMedicConverter),
+}
+
+impl Converter {
+    pub(super) fn new(kind: Kind) -> Converter {
+        match kind {
+            Kind::BnpvCases => Converter::Cases(bnpv::CaseConverter::default()),
+            Kind::BnpvDrugs => Converter::Drugs(bnpv::DrugConverter::default()),
+            Kind::BnpvEffects => Converter::Effects(bnpv::EffectConverter::default()),
+            Kind::BdpmCis | Kind::BdpmCip | Kind::BdpmCompo | Kind::BdpmGener => {
+                Converter::Bdpm(kind)
+            }
+            Kind::OpenMedic => Converter::OpenMedic(openmedic::OpenMedicConverter::default()),
+            _ => Converter::Codex(kind),
+        }
+    }
+
+    pub(super) fn convert(
+        &mut self,
+        ctx: &mut RowContext<'_>,
+        keys: &mut KeyCache,
+        batch: &mut RowBatch,
+    ) -> Result<Outcome> {
+        match self {
+            Converter::Cases(c) => c.convert(ctx, keys, batch),
+            Converter::Drugs(c) => c.convert(ctx, keys, batch),
+            Converter::Effects(c) => c.convert(ctx, keys, batch),
+            Converter::Codex(kind) => Ok(codex::convert(*kind, ctx)),
+            Converter::Bdpm(kind) => Ok(bdpm::convert(*kind, ctx)),
+            Converter::OpenMedic(c) => c.convert(ctx),
+        }
+    }
+}
