@@ -4,8 +4,6 @@
 //! stderr. Exit codes: 0 done, 1 data error, 2 usage error.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
@@ -26,8 +24,11 @@ macro_rules! out {
     }};
 }
 
+mod progress;
 mod report;
 mod review;
+
+pub use progress::{run_with_progress, thousands};
 
 use report::{print_import_summary, print_indicators, print_match_summary, print_status};
 pub use review::{DecisionsCommand, ReviewCommand, ReviewName};
@@ -35,7 +36,6 @@ use review::{run_decisions, run_review};
 
 use crate::error::{Error, Result};
 use crate::import::{ImportOptions, ImportSummary};
-use crate::jobs::{Job, Progress};
 use crate::model::Kind;
 use crate::store::Store;
 
@@ -519,89 +519,9 @@ fn open_existing(workspace: &std::path::Path) -> Result<Store> {
     Store::open(workspace)
 }
 
-/// Runs `work` on a named worker thread and draws its progress on stderr
-/// (a bar with a rate on long work, nothing when stderr is not a terminal).
-pub fn run_with_progress<T: Send + 'static>(
-    name: &str,
-    work: impl FnOnce(&Progress) -> Result<T> + Send + 'static,
-) -> Result<T> {
-    let progress = Progress::new();
-    let job = Job::spawn(name, Arc::clone(&progress), work)?;
-    let bar = indicatif::ProgressBar::with_draw_target(
-        None,
-        indicatif::ProgressDrawTarget::stderr_with_hz(5),
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg:30} [{bar:30}] {percent:>3}% {prefix} {elapsed}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    let started = Instant::now();
-    let mut phase = String::new();
-    let mut phase_started = Instant::now();
-    while !job.is_finished() {
-        std::thread::sleep(Duration::from_millis(100));
-        let now_phase = progress.phase();
-        if now_phase != phase {
-            if !phase.is_empty() && !bar.is_hidden() {
-                bar.println(format!("{phase}: done"));
-            }
-            phase = now_phase;
-            bar.set_message(phase.clone());
-            bar.reset();
-            phase_started = Instant::now();
-        }
-        let items = progress.items();
-        if items > 0 {
-            let rate = items as f64 / phase_started.elapsed().as_secs_f64().max(0.001);
-            bar.set_prefix(format!(
-                "{} rows, {} rows/s",
-                thousands(items as i64),
-                thousands(rate as i64)
-            ));
-        } else {
-            bar.set_prefix(String::new());
-        }
-        bar.set_length(progress.total().max(1));
-        bar.set_position(progress.done());
-    }
-    bar.finish_and_clear();
-    let result = job.join();
-    if result.is_ok() {
-        eprintln!(
-            "{name}: finished in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    result
-}
-
-/// 15676 → "15,676".
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(15676), "15,676");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_041_960), "1,041,960");
-        assert_eq!(thousands(-1000), "-1,000");
-    }
 
     #[test]
     fn mapping_syntax() {
