@@ -5,8 +5,8 @@
 //! Layers, data flowing one way: files → [`import`] → [`store`] →
 //! [`matching`] → [`store`] → review → indicators / export. The `datamed`
 //! binary is a thin door onto these functions: [`cli`] for the command line,
-//! `ui` for the window. Core modules never touch UI crates; SQL lives only in
-//! [`store`].
+//! `ui` for the window, [`launch`] for what the window opens on. Core
+//! modules never touch UI crates; SQL lives only in [`store`].
 //!
 //! Failures travel as [`error::Error`]: every data error names the file, and
 //! where known the sheet, line and column. Long work reports through
@@ -18,6 +18,7 @@ pub mod export;
 pub mod import;
 pub mod indicators;
 pub mod jobs;
+pub mod launch;
 pub mod matching;
 pub mod model;
 pub mod normalize;

@@ -1,9 +1,10 @@
 //! The bundled sample workspace: where it lives (the OS data directory),
-//! where the bundled `sample-data/` is found (beside the sources, or
-//! installed under `share/`), and preparing it — import and match — for the
+//! where the bundled `sample-data/` is found at run time (beside the
+//! executable, installed under `share/`, or in the source tree), and
+//! preparing it — import and match — for the
 //! `demo` command and the window's first run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::import::{ImportOptions, import_paths};
@@ -26,27 +27,65 @@ pub fn data_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// The bundled sample extracts: `$DATAMED_SAMPLE_DIR`, else
-/// `<prefix>/share/datamed-workbench/sample-data` beside an installed
-/// binary, else the source tree's `sample-data/`.
-pub fn sample_dir() -> Result<PathBuf> {
-    let mut tried = Vec::new();
-    if let Ok(dir) = std::env::var("DATAMED_SAMPLE_DIR") {
-        tried.push(PathBuf::from(dir));
+/// Where the bundled sample extracts are looked for, in order: the
+/// `DATAMED_SAMPLE_DIR` override, `sample-data/` next to the executable
+/// (the Windows zip), `<prefix>/share/datamed-workbench/sample-data` for an
+/// executable in `<prefix>/bin` and `/usr/share/datamed-workbench/sample-data`
+/// (the Debian package), then `sample-data/` in a source tree (a folder with
+/// `Cargo.toml`) above the executable or the current directory (`cargo
+/// run`, a target directory inside the clone or elsewhere). Found at run
+/// time: no path of the build machine is compiled in.
+pub fn sample_dir_candidates(
+    override_dir: Option<PathBuf>,
+    exe: Option<&Path>,
+    current_dir: Option<&Path>,
+) -> Vec<PathBuf> {
+    let mut candidates = Vec::new();
+    candidates.extend(override_dir);
+    if let Some(exe_dir) = exe.and_then(Path::parent) {
+        candidates.push(exe_dir.join("sample-data"));
+        if let Some(prefix) = exe_dir.parent() {
+            candidates.push(prefix.join("share/datamed-workbench/sample-data"));
+        }
     }
-    if let Ok(exe) = std::env::current_exe()
-        && let Some(prefix) = exe.parent().and_then(|bin| bin.parent())
+    candidates.push(PathBuf::from("/usr/share/datamed-workbench/sample-data"));
+    for start in [exe.and_then(Path::parent), current_dir]
+        .into_iter()
+        .flatten()
     {
-        tried.push(prefix.join("share/datamed-workbench/sample-data"));
+        for dir in start.ancestors() {
+            if dir.join("Cargo.toml").is_file() {
+                candidates.push(dir.join("sample-data"));
+                break;
+            }
+        }
     }
-    tried.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data"));
+    let mut seen = Vec::new();
+    candidates.retain(|c| {
+        let new = !seen.contains(c);
+        seen.push(c.clone());
+        new
+    });
+    candidates
+}
+
+/// The bundled sample extracts: the first of [`sample_dir_candidates`]
+/// that holds them, or an error listing every place looked in.
+pub fn sample_dir() -> Result<PathBuf> {
+    let exe = std::env::current_exe().ok();
+    let cwd = std::env::current_dir().ok();
+    let tried = sample_dir_candidates(
+        std::env::var_os("DATAMED_SAMPLE_DIR").map(PathBuf::from),
+        exe.as_deref(),
+        cwd.as_deref(),
+    );
     tried
         .iter()
-        .find(|d| d.join("Médicaments.csv").exists())
+        .find(|d| d.join("Médicaments.csv").is_file())
         .cloned()
         .ok_or_else(|| {
             Error::Usage(format!(
-                "the bundled sample is not found (looked in {}); set DATAMED_SAMPLE_DIR",
+                "the bundled sample is not found (looked in {}); set DATAMED_SAMPLE_DIR to its folder",
                 tried
                     .iter()
                     .map(|d| d.display().to_string())
@@ -72,4 +111,48 @@ pub fn prepare(
         import_paths(&mut store, &[sample_dir()?], &options, progress)?;
     }
     match_workspace(&mut store, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_is_looked_for_beside_the_exe_then_share_then_the_source_tree() {
+        let tree = tempfile::tempdir().unwrap();
+        std::fs::write(tree.path().join("Cargo.toml"), "[package]\n").unwrap();
+        let exe = tree.path().join("target/release/datamed");
+        let elsewhere = tempfile::tempdir().unwrap();
+        let found = sample_dir_candidates(
+            Some(PathBuf::from("/override")),
+            Some(&exe),
+            Some(elsewhere.path()),
+        );
+        assert_eq!(
+            found,
+            vec![
+                PathBuf::from("/override"),
+                tree.path().join("target/release/sample-data"),
+                tree.path()
+                    .join("target/share/datamed-workbench/sample-data"),
+                PathBuf::from("/usr/share/datamed-workbench/sample-data"),
+                tree.path().join("sample-data"),
+            ]
+        );
+        // An installed binary: share/ beside bin/ (deduplicated with
+        // /usr/share), then the source tree of the current directory.
+        let installed = sample_dir_candidates(
+            None,
+            Some(Path::new("/usr/bin/datamed")),
+            Some(&tree.path().join("src")),
+        );
+        assert_eq!(
+            installed,
+            vec![
+                PathBuf::from("/usr/bin/sample-data"),
+                PathBuf::from("/usr/share/datamed-workbench/sample-data"),
+                tree.path().join("sample-data"),
+            ]
+        );
+    }
 }

@@ -40,7 +40,9 @@ use crate::model::Kind;
 use crate::store::Store;
 
 /// DataMed Workbench: link BNPV drug names to substance codes, review the
-/// doubtful ones, publish indicators. Without a subcommand, opens the window.
+/// doubtful ones, publish indicators. Without a subcommand, opens the window;
+/// `datamed WS.sqlite` or `datamed FILE.csv` opens it on a workspace or
+/// offers a file for import, as `datamed open` does.
 #[derive(Debug, Parser)]
 #[command(name = "datamed", version, about)]
 pub struct Cli {
@@ -52,6 +54,14 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the window on a workspace, offering the other files given for
+    /// import into it (as a double-click in a file manager does).
+    Open {
+        /// A workspace (.sqlite) and/or extracts to import (CSV, Excel,
+        /// BDPM text files, folders).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Import extracts (files or directories) into a workspace.
     Import {
         /// The workspace file (created if missing).
@@ -159,7 +169,10 @@ pub enum Command {
         kept: f64,
     },
     /// Write a synthetic BNPV extract and a CODEX extract derived from the
-    /// real BDPM.
+    /// real BDPM. The reference data is named explicitly; in the source
+    /// tree it is under ../shared/data: --bdpm ../shared/data/bdpm/2022-06
+    /// --bdpm-former ../shared/data/bdpm/2017-03 --datamed
+    /// ../shared/data/datamed.
     Sample {
         /// Output directory.
         #[arg(long)]
@@ -170,14 +183,15 @@ pub enum Command {
         /// Random seed (same seed, same files).
         #[arg(long, default_value_t = 42)]
         seed: u64,
-        /// BDPM snapshot giving current names and compositions.
-        #[arg(long, default_value = "../shared/data/bdpm/2022-06")]
+        /// BDPM snapshot giving current names and compositions (a folder of
+        /// CIS_bdpm.txt, CIS_COMPO_bdpm.txt…; required).
+        #[arg(long, value_name = "DIR")]
         bdpm: PathBuf,
-        /// Older BDPM snapshot giving former names.
-        #[arg(long, default_value = "../shared/data/bdpm/2017-03")]
+        /// Older BDPM snapshot giving former names (required).
+        #[arg(long, value_name = "DIR")]
         bdpm_former: PathBuf,
-        /// DataMed lists (product names, SOC labels).
-        #[arg(long, default_value = "../shared/data/datamed")]
+        /// DataMed lists: product names, SOC labels (required).
+        #[arg(long, value_name = "DIR")]
         datamed: PathBuf,
         /// Also write the BDPM subset the sample needs under OUT/bdpm.
         #[arg(long)]
@@ -273,10 +287,18 @@ pub fn os_user() -> String {
     whoami::username().unwrap_or_else(|_| "inconnu".to_string())
 }
 
-/// Runs a parsed command; returns the process exit code.
-pub fn run(cli: Cli) -> i32 {
-    match execute(cli.command) {
-        Ok(()) => 0,
+/// Runs a parsed command; returns the process exit code. `open` hands
+/// what it resolved to `window`, which opens the window (the binary's
+/// business: core knows no window) and returns the code to exit with.
+pub fn run(cli: Cli, window: impl FnOnce(crate::launch::Launch) -> i32) -> i32 {
+    let result = match cli.command {
+        Command::Open { paths } => {
+            crate::launch::from_paths(&paths).map(|launch| Some(window(launch)))
+        }
+        command => execute(command).map(|()| None),
+    };
+    match result {
+        Ok(code) => code.unwrap_or(0),
         Err(e) => {
             eprintln!("error: {e}");
             e.exit_code()
@@ -286,6 +308,9 @@ pub fn run(cli: Cli) -> i32 {
 
 fn execute(command: Command) -> Result<()> {
     match command {
+        Command::Open { .. } => Err(Error::Usage(
+            "open is handled by run, which opens the window".into(),
+        )),
         Command::Import {
             workspace,
             paths,

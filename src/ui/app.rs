@@ -34,6 +34,7 @@ use super::views::indicators::IndicatorsState;
 use super::{theme, views};
 
 mod keys;
+mod launch;
 mod portal;
 mod session;
 
@@ -99,25 +100,11 @@ pub struct WorkbenchApp {
 }
 
 impl WorkbenchApp {
-    /// The window as eframe creates it: restores the persisted state, then
-    /// opens the last workspace, or on first run prepares the sample
-    /// workspace in the OS data directory (on a worker thread).
+    /// The window as eframe creates it on a plain start: the last
+    /// workspace, or the sample workspace on first run (see
+    /// [`WorkbenchApp::launched`]).
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        let state: UiState = cc
-            .storage
-            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
-            .unwrap_or_default();
-        let mut app = Self::blank(&cc.egui_ctx, state, true);
-        match app.state.last_workspace.clone().filter(|p| p.exists()) {
-            Some(path) => app.start_open(path, false),
-            None => match crate::sample_workspace::data_dir() {
-                Ok(dir) => {
-                    app.start_open(dir.join(crate::sample_workspace::SAMPLE_WORKSPACE), true)
-                }
-                Err(e) => app.fail(&e),
-            },
-        }
-        app
+        Self::launched(cc, crate::launch::Launch::default())
     }
 
     /// A window on the workspace at `path`, read now (blocking), deciding
