@@ -3,14 +3,132 @@
 //! Files are written to a temporary name and renamed into place, so that a
 //! failed export never leaves half a file; CSV cells that a spreadsheet
 //! would run as a formula are neutralised.
+//!
+//! Only decisions leave: [`PublicLinks`] says what a table may publish of a
+//! name. Substance codes go out only for names linked automatically or
+//! approved by a reviewer (an approval flagged for review again after a
+//! referential update counts as pending); every other name carries its
+//! status and no code, since a code beside it would read as a link nobody
+//! made. Candidates stay in `export candidates`.
 
 pub mod portal;
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::model::linking::MatchStatus;
+use crate::review::DecisionKey;
 use crate::store::Store;
+use crate::store::matching::TranscodingRow;
+use crate::store::review::DecisionStatus;
+
+/// Where a name stands in a published table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PublicStatus {
+    /// Linked by matching alone, with certainty.
+    Auto,
+    /// Linked by a reviewer.
+    Approved,
+    /// Waiting for a reviewer (or flagged for review again).
+    Pending,
+    /// Put aside by a reviewer: still waiting.
+    Deferred,
+    /// A reviewer said it designates no drug of the referential.
+    Rejected,
+    /// Nothing plausible, or an unspecific entry.
+    Unmatched,
+}
+
+impl PublicStatus {
+    /// The identifier written in the files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublicStatus::Auto => "auto",
+            PublicStatus::Approved => "approved",
+            PublicStatus::Pending => "pending",
+            PublicStatus::Deferred => "deferred",
+            PublicStatus::Rejected => "rejected",
+            PublicStatus::Unmatched => "unmatched",
+        }
+    }
+
+    /// Whether the name is linked, so that its codes may be published.
+    pub fn is_linked(self) -> bool {
+        matches!(self, PublicStatus::Auto | PublicStatus::Approved)
+    }
+}
+
+/// What a published table says of one name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicLink {
+    /// Its status.
+    pub status: PublicStatus,
+    /// How it was linked or proposed ("flagged" for an approval to review
+    /// again).
+    pub method: String,
+    /// Matching's score, or the chosen candidate's.
+    pub score: f64,
+    /// The substances it is linked to: empty unless linked.
+    pub substance_codes: Vec<String>,
+}
+
+/// The method written for an approval flagged for review again.
+pub const FLAGGED_METHOD: &str = "flagged";
+
+/// Decides what the public tables say of each name: read once per export.
+#[derive(Debug, Clone, Default)]
+pub struct PublicLinks {
+    /// Keys whose approval must be reviewed again ([`crate::review::flagged`]).
+    flagged: HashSet<DecisionKey>,
+}
+
+impl PublicLinks {
+    /// Reads the flagged approvals of the workspace.
+    pub fn read(store: &Store) -> Result<PublicLinks> {
+        Ok(PublicLinks {
+            flagged: crate::review::flagged(store)?
+                .into_iter()
+                .map(|f| f.decision.key)
+                .collect(),
+        })
+    }
+
+    /// What may be published of `row`: its key's decision first, else
+    /// matching's result; codes only when linked.
+    pub fn link(&self, row: &TranscodingRow) -> PublicLink {
+        let resolved = crate::review::resolution(row);
+        let (status, method) = match &row.decision {
+            Some(d) => match d.status {
+                DecisionStatus::Approved if self.flagged.contains(&d.key) => {
+                    (PublicStatus::Pending, FLAGGED_METHOD.to_string())
+                }
+                DecisionStatus::Approved => (PublicStatus::Approved, resolved.method),
+                DecisionStatus::Rejected => (PublicStatus::Rejected, resolved.method),
+                DecisionStatus::Deferred => (PublicStatus::Deferred, resolved.method),
+            },
+            None => (
+                match row.status {
+                    MatchStatus::Auto => PublicStatus::Auto,
+                    MatchStatus::Pending => PublicStatus::Pending,
+                    MatchStatus::Unmatched => PublicStatus::Unmatched,
+                },
+                resolved.method,
+            ),
+        };
+        PublicLink {
+            status,
+            method,
+            score: resolved.score,
+            substance_codes: if status.is_linked() {
+                resolved.substance_codes
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
 
 /// Prefixes a cell that a spreadsheet would read as a formula (`=`, `+`,
 /// `-`, `@`, tab, carriage return) with an apostrophe.
@@ -110,10 +228,12 @@ pub fn write_csv(
 }
 
 /// `datamed export transcoding`: one row per distinct name, with its
-/// key's decision (approved / rejected) in place of matching's status when
-/// a reviewer decided it.
+/// key's decision (approved / rejected / deferred) in place of matching's
+/// status when a reviewer decided it, and substance codes only for linked
+/// names ([`PublicLinks`]).
 pub fn export_transcoding(store: &Store, path: &Path) -> Result<u64> {
     let names = store.substance_name_map()?;
+    let links = PublicLinks::read(store)?;
     let rows = store.transcoding_rows()?;
     if rows.is_empty() {
         return Err(Error::Usage(
@@ -133,9 +253,8 @@ pub fn export_transcoding(store: &Store, path: &Path) -> Result<u64> {
             "substance_names",
         ],
         rows.into_iter().map(|r| {
-            // A reviewer's approval or rejection overrides matching.
-            let resolved = crate::review::resolution(&r);
-            let substance_names: Vec<String> = resolved
+            let link = links.link(&r);
+            let substance_names: Vec<String> = link
                 .substance_codes
                 .iter()
                 .map(|c| names.get(c).cloned().unwrap_or_default())
@@ -144,10 +263,10 @@ pub fn export_transcoding(store: &Store, path: &Path) -> Result<u64> {
                 r.name.name,
                 r.name.level.label().to_string(),
                 r.name.n_obs.to_string(),
-                resolved.status.to_string(),
-                resolved.method,
-                format!("{:.3}", resolved.score),
-                resolved.substance_codes.join("|"),
+                link.status.as_str().to_string(),
+                link.method,
+                format!("{:.3}", link.score),
+                link.substance_codes.join("|"),
                 substance_names.join("|"),
             ]
         }),

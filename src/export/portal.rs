@@ -387,16 +387,17 @@ fn breakdown_table<'a>(
     }
 }
 
-/// The transcoding table: every name with its effective status and
-/// substances (its observation count is left out: it is a count no rule
-/// covers per name).
+/// The transcoding table: every name with its effective status, and its
+/// substances when it is linked ([`super::PublicLinks`]); its observation
+/// count is left out: it is a count no rule covers per name.
 fn transcoding_table(store: &Store, computation: &Computation<'_>) -> Result<Table> {
+    let links = super::PublicLinks::read(store)?;
     let rows = store
         .transcoding_rows()?
         .into_iter()
         .map(|r| {
-            let resolved = crate::review::resolution(&r);
-            let names: Vec<String> = resolved
+            let link = links.link(&r);
+            let names: Vec<String> = link
                 .substance_codes
                 .iter()
                 .map(|c| computation.substance_name(c))
@@ -404,9 +405,9 @@ fn transcoding_table(store: &Store, computation: &Computation<'_>) -> Result<Tab
             vec![
                 r.name.name.clone(),
                 r.name.level.label().to_string(),
-                resolved.status.to_string(),
-                resolved.method,
-                resolved.substance_codes.join("|"),
+                link.status.as_str().to_string(),
+                link.method,
+                link.substance_codes.join("|"),
                 names.join("|"),
             ]
         })
