@@ -36,7 +36,14 @@ fn pending(w: &Path, n: usize) -> Vec<(String, String)> {
 /// Runs `datamed review ACTION` on one name.
 fn review(w: &Path, action: &str, (level, name): &(String, String), extra: &[&str]) {
     let mut args = vec![
-        "review", action, "-w", s(w), "--name", name, "--level", level,
+        "review",
+        action,
+        "-w",
+        s(w),
+        "--name",
+        name,
+        "--level",
+        level,
     ];
     args.extend_from_slice(extra);
     datamed_ok(&args);
@@ -55,7 +62,11 @@ fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
         .records()
         .map(|r| {
             let r = r.unwrap();
-            header.iter().cloned().zip(r.iter().map(str::to_string)).collect()
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(str::to_string))
+                .collect()
         })
         .collect()
 }
@@ -119,7 +130,10 @@ fn public_tables_carry_codes_only_for_decided_names() {
             let linked = status == "auto" || status == "approved";
             if !linked {
                 assert_eq!(
-                    (row["substance_codes"].as_str(), row["substance_names"].as_str()),
+                    (
+                        row["substance_codes"].as_str(),
+                        row["substance_names"].as_str()
+                    ),
                     ("", ""),
                     "{table:?}: {row:?}"
                 );
@@ -135,7 +149,10 @@ fn public_tables_carry_codes_only_for_decided_names() {
             "rejected",
             "unmatched",
         ] {
-            assert!(statuses.contains(s), "{table:?} has no {s} row: {statuses:?}");
+            assert!(
+                statuses.contains(s),
+                "{table:?} has no {s} row: {statuses:?}"
+            );
         }
         let row = |(level, name): &(String, String)| {
             rows.iter()
