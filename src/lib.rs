@@ -13,6 +13,7 @@
 //! [`jobs::Progress`] and can be cancelled, which rolls back its transaction.
 
 pub mod cli;
+pub mod env;
 pub mod error;
 pub mod export;
 pub mod import;

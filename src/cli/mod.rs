@@ -34,6 +34,7 @@ use report::{print_import_summary, print_indicators, print_match_summary, print_
 pub use review::{DecisionsCommand, ReviewCommand, ReviewName};
 use review::{run_decisions, run_review};
 
+use crate::env::os_user;
 use crate::error::{Error, Result};
 use crate::import::{ImportOptions, ImportSummary};
 use crate::model::Kind;
@@ -280,11 +281,6 @@ fn parse_mapping(s: &str) -> std::result::Result<(String, String), String> {
         }
         _ => Err(format!("\"{s}\": EXPECTED=FOUND expected")),
     }
-}
-
-/// The OS user, recorded as the author of imports and decisions.
-pub fn os_user() -> String {
-    whoami::username().unwrap_or_else(|_| "inconnu".to_string())
 }
 
 /// Runs a parsed command; returns the process exit code. `open` hands

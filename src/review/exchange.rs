@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{AuditAction, Decision, DecisionKey, NewAuditEntry, Note};
+use crate::env::now_iso;
 use crate::error::{Error, Place, Result};
 use crate::export::AtomicFile;
 use crate::store::Store;
-use crate::store::imports::now_iso;
 use crate::store::review::DecisionRecord;
 
 /// The `format` field of a decision file.

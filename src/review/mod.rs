@@ -17,12 +17,12 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::env::now_iso;
 use crate::error::{Error, Result};
 use crate::model::Level;
 use crate::model::linking::{DrugName, MatchStatus, TargetLevel};
 use crate::normalize::normalize_name;
 use crate::store::Store;
-use crate::store::imports::now_iso;
 use crate::store::matching::TranscodingRow;
 pub use crate::store::review::{
     AuditAction, AuditEntry, Decision, DecisionKey, DecisionStatus, DecisionTarget, NewAuditEntry,

@@ -19,6 +19,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::FxHashMap;
 
 use super::{Store, sql_error};
+use crate::env::now_iso;
 use crate::error::{Error, Place, Result};
 use crate::model::{Kind, Level, Value};
 
@@ -159,11 +160,6 @@ impl Store {
         }
         tx.commit().map_err(|e| sql_error(&path, e))
     }
-}
-
-/// Current UTC time as ISO 8601.
-pub(crate) fn now_iso() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The ids of case versions and distinct drug names: the workspace's, read

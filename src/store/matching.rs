@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::params;
 
-use super::imports::now_iso;
 use super::{Store, sql_error};
+use crate::env::now_iso;
 use crate::error::Result;
 use crate::model::Level;
 use crate::model::linking::{

@@ -11,8 +11,8 @@ use std::collections::{BTreeSet, HashSet};
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
-use super::imports::now_iso;
 use super::{Store, sql_error};
+use crate::env::now_iso;
 use crate::error::{Error, Result};
 use crate::model::Level;
 use crate::model::linking::{Candidate, DrugName, TargetLevel};

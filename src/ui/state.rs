@@ -218,7 +218,7 @@ impl UiState {
     pub fn author(&self) -> String {
         let set = self.reviewer.trim();
         if set.is_empty() {
-            crate::cli::os_user()
+            crate::env::os_user()
         } else {
             set.to_string()
         }
