@@ -17,7 +17,7 @@ use datamed::indicators::disclosure::Shown;
 use datamed::indicators::{Computation, Period};
 use datamed::store::Store;
 use datamed::ui::WorkbenchApp;
-use datamed::ui::app::Dialog;
+use datamed::ui::session::Dialog;
 use datamed::ui::views::fmt_int;
 use eframe::egui::{self, Key, Modifiers, accesskit::Role};
 use egui_kittest::Harness;

@@ -1,9 +1,11 @@
 //! The workbench window (eframe): the only part of the crate that uses
 //! eframe, egui, egui_extras, egui_plot and rfd. It is a door onto the same
 //! core functions as the command line: [`app`] owns the open workspace and
-//! applies the user's [`command`]s; [`views`] draw the import view, the
+//! applies the user's [`command`]s; [`session`] is the state of the open
+//! workspace and of each view, which [`views`] draw — the import view, the
 //! review queue, the transcoding table, the indicators (published and
-//! internal side by side) and the dialogs, the portal export's among them;
+//! internal side by side) and the dialogs, the portal export's among them
+//! — so that views never import the application;
 //! [`model`] reads what they show and runs the long work on worker threads;
 //! [`state`] is the small UI state eframe keeps between sessions; [`theme`]
 //! every colour and spacing; [`diff`] the character diff of a candidate
@@ -14,6 +16,7 @@ pub mod app;
 pub mod command;
 pub mod diff;
 pub mod model;
+pub mod session;
 pub mod state;
 pub mod theme;
 pub mod views;

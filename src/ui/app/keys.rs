@@ -1,8 +1,14 @@
 //! The keyboard: shortcuts turned into commands (the same commands the
 //! buttons emit), and the one-line description of an undone or redone step.
 
-use super::*;
-use egui::{Key, Modifiers};
+use std::path::PathBuf;
+
+use eframe::egui::{self, Key, Modifiers};
+
+use super::WorkbenchApp;
+use crate::review::{self, AuditEntry};
+use crate::ui::command::Command;
+use crate::ui::state::View;
 
 impl WorkbenchApp {
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {

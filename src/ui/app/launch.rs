@@ -4,8 +4,12 @@
 //! the command line (a double-click in a file manager) are listed in the
 //! import view, waiting for the user's "Importer".
 
-use super::*;
+use std::path::Path;
+
+use super::WorkbenchApp;
 use crate::launch::Launch;
+use crate::ui::command::Command;
+use crate::ui::state::UiState;
 
 impl WorkbenchApp {
     /// The window as eframe creates it for `launch`.

@@ -2,9 +2,49 @@
 //! window already read, checking the folder chosen, running the export on a
 //! worker, and showing its outcome once.
 
-use super::*;
+use std::path::PathBuf;
+
+use super::WorkbenchApp;
+use super::jobs::Work;
+use crate::error::{Error, Result};
+use crate::export::portal::{PortalOptions, PortalSummary};
+use crate::jobs::Job;
+use crate::store::Store;
+use crate::ui::command::Command;
+use crate::ui::session::{Dialog, JobKind, PortalExport};
 
 impl WorkbenchApp {
+    /// Applies a command of the portal export family.
+    pub(super) fn apply_portal_command(&mut self, command: Command) {
+        match command {
+            Command::OpenPortalExport => self.open_portal_export(),
+            Command::PortalDirDialog => {
+                let start = match &self.dialog {
+                    Some(Dialog::PortalExport(d)) => PathBuf::from(d.out.trim()),
+                    _ => return,
+                };
+                self.file_dialog(move || {
+                    let mut dialog =
+                        rfd::FileDialog::new().set_title("Dossier de l'export pour le portail");
+                    if let Some(parent) = start.parent().filter(|p| p.is_dir()) {
+                        dialog = dialog.set_directory(parent);
+                    }
+                    dialog.pick_folder().map(Command::SetPortalDir)
+                })
+            }
+            Command::SetPortalDir(dir) => {
+                if let Some(Dialog::PortalExport(d)) = &mut self.dialog {
+                    d.out = dir.display().to_string();
+                    d.outcome = None;
+                }
+            }
+            Command::StartPortalExport => self.start_portal_export(),
+            // Every other command belongs to another family: `apply` never
+            // routes it here.
+            _ => {}
+        }
+    }
+
     /// Shows the portal export's outcome in its dialog when it is still
     /// open (an error there only, once), else on the message line.
     pub(super) fn portal_exported(&mut self, result: Result<PortalSummary>) {

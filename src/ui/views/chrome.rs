@@ -6,8 +6,8 @@
 use eframe::egui;
 use egui::{Align, Layout, ProgressBar, RichText};
 
-use super::super::app::{JobView, Notice, Workspace};
 use super::super::command::Command;
+use super::super::session::{JobKind, JobView, Notice, Workspace};
 use super::super::state::{UiState, View};
 use super::super::theme;
 
@@ -215,7 +215,7 @@ pub fn empty_ui(ui: &mut egui::Ui, job: Option<&JobView>, out: &mut Vec<Command>
                     ui.label(RichText::new(job.kind.label()).size(16.0));
                     ui.add_space(theme::GAP);
                     job_progress_block_ui(ui, job, out);
-                    if job.kind == super::super::app::JobKind::Prepare {
+                    if job.kind == JobKind::Prepare {
                         ui.add_space(theme::GAP);
                         ui.label(
                             RichText::new(

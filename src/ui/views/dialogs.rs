@@ -9,9 +9,9 @@
 use eframe::egui;
 use egui::{Id, RichText};
 
-use super::super::app::{Dialog, JobKind, JobView, PortalExport};
 use super::super::command::Command;
 use super::super::model::MappingRequest;
+use super::super::session::{Dialog, JobKind, JobView, PortalExport};
 use super::super::theme;
 use super::{fmt_int, fmt_percent, target_level_label};
 use crate::model::linking::TargetLevel;

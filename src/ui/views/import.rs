@@ -7,9 +7,9 @@
 use eframe::egui;
 use egui::{Align, Layout, RichText};
 
-use super::super::app::{ImportState, JobKind, JobView, Workspace};
 use super::super::command::Command;
 use super::super::model::{ImportStop, ImportedFile};
+use super::super::session::{ImportState, JobKind, JobView, Workspace};
 use super::super::theme;
 use super::chrome::job_progress_ui;
 use super::{fmt_int, fmt_time};

@@ -12,9 +12,9 @@ use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, Layout, RichText, Sense, TextFormat};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
-use super::super::app::{Detail, ReviewState, Workspace};
 use super::super::command::Command;
 use super::super::diff::{Column, Op};
+use super::super::session::{Detail, ReviewState, Workspace};
 use super::super::state::{QueueFilter, ScoreBand, SortChoice};
 use super::super::theme;
 use super::{fmt_int, fmt_score, fmt_time, status_label, target_level_label};

@@ -10,9 +10,9 @@ use eframe::egui;
 use egui::{Align, Layout, ProgressBar, RichText, Sense};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
-use super::super::app::{TableState, Workspace};
 use super::super::command::Command;
 use super::super::model::Snapshot;
+use super::super::session::{TableState, Workspace};
 use super::super::state::{ScoreBand, TableFilter};
 use super::super::theme;
 use super::review::history_rows_ui;

@@ -1,9 +1,29 @@
 //! The in-memory state of a session of the window: the open workspace and
 //! what was read from it, each view's state, the dialog shown, the last
-//! message, and the running job as the status bar shows it. Plain data; the
-//! application in [`super`] changes it.
+//! message, and the running job as the status bar shows it. Plain data: the
+//! application ([`super::app`]) changes it, the views ([`super::views`])
+//! draw it; a sibling of both, so that views never import the application.
+//! [`review`] holds the review queue's state, [`indicators`] the
+//! Indicateurs view's (which talks to its worker in
+//! [`super::model::indicators`]).
 
-use super::*;
+pub mod indicators;
+pub mod review;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::export::portal::PortalSummary;
+use crate::indicators::{PendingShare, Period, YearRange};
+use crate::matching::engine::MatchSummary;
+use crate::model::linking::TargetLevel;
+use crate::review::{AuditEntry, IdenticalPreview, ReferentialSearch, SearchHit};
+use crate::store::Store;
+
+use super::model::{ImportRun, MappingRequest, Snapshot};
+
+pub use indicators::{Figures, IndicatorsState};
+pub use review::{Detail, ReviewState};
 
 /// The open workspace and what is read from it.
 pub struct Workspace {
@@ -15,62 +35,6 @@ pub struct Workspace {
     pub snap: Snapshot,
     /// The referential for the manual search.
     pub search: Arc<ReferentialSearch>,
-}
-
-/// The selected name's details, read when the selection changes.
-#[derive(Debug, Clone, Default)]
-pub struct Detail {
-    /// The name's id.
-    pub name_id: i64,
-    /// Its ranked candidates.
-    pub candidates: Vec<Candidate>,
-    /// Each candidate's name aligned with the typed name (normalised).
-    pub alignments: Vec<Vec<Column>>,
-    /// The audit entries of its key, oldest first.
-    pub history: Vec<AuditEntry>,
-}
-
-/// The review view's state.
-#[derive(Debug, Default)]
-pub struct ReviewState {
-    /// The queue as filtered and sorted.
-    pub queue: Vec<QueueItem>,
-    /// Observations of the names in the queue (summed when it is
-    /// filtered, not per frame).
-    pub observations: i64,
-    /// Selected row of the queue.
-    pub selected: usize,
-    /// Scroll the queue to the selection on the next frame.
-    pub scroll_to_selected: bool,
-    /// The candidate picked (rank), none for the best.
-    pub picked: Option<u32>,
-    /// The selected name's details.
-    pub detail: Option<Detail>,
-    /// Put the keyboard focus in the search field on the next frame.
-    pub focus_search: bool,
-    /// How far the reviewer can undo and redo.
-    pub undo: UndoState,
-}
-
-impl ReviewState {
-    /// The selected queue item.
-    pub fn current(&self) -> Option<&QueueItem> {
-        self.queue.get(self.selected)
-    }
-
-    /// The rank the reviewer would approve with: the one picked, else the
-    /// best.
-    pub fn rank_to_approve(&self) -> Option<u32> {
-        let detail = self.detail.as_ref()?;
-        match self.picked {
-            Some(r) => detail
-                .candidates
-                .iter()
-                .find(|c| c.rank == r)
-                .map(|c| c.rank),
-            None => detail.candidates.first().map(|c| c.rank),
-        }
-    }
 }
 
 /// The transcoding table's state.

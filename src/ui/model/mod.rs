@@ -19,6 +19,8 @@ use crate::store::Store;
 use crate::store::matching::TranscodingRow;
 use crate::store::status::{BatchInfo, IssueInfo};
 
+pub mod indicators;
+
 /// How many issues of an imported file the report lists.
 pub const REPORT_ISSUES: usize = 200;
 
