@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by packaging/deb.sh and packaging/windows.sh (sourced, not run):
 # installing what is missing, timing the steps, a private X server, and
 # waiting for the window before its screenshot. Both scripts run as root on
@@ -77,8 +78,10 @@ stop_pid() {
     kill -9 "$1" 2>/dev/null || true
 }
 
-# A path for the summary line: relative to the repository when inside it.
+# A path for the summary line: relative to the repository ($root, set by
+# the script) when inside it.
 shown_path() {
+    local root=${root:-$PWD}
     case $1 in
     "$root"/*) echo "${1#"$root"/}" ;;
     *) echo "$1" ;;
