@@ -166,7 +166,8 @@ wine_run transcoding export transcoding -w "$ws" --out "$win_dir\\exports\\trans
     { cat "$out/wine-transcoding.err" >&2; die "export transcoding failed"; }
 wine_run portal export portal -w "$ws" --out "$win_dir\\exports\\portail" ||
     { cat "$out/wine-portal.err" >&2; die "export portal failed"; }
-wine_status=$(grep -m1 -E '^ +auto ' "$out/wine-match.out" | tr -s ' ' | sed 's/^ //') || die "match printed no summary"
+wine_status=$(grep -m1 -E '^ +auto ' "$out/wine-match.out" | tr -d '\r' |
+    awk '{print "auto " $2 " names, " $3 " observations"}') || die "match printed no summary"
 
 step "the same with the Linux build"
 linux_dir="$out/linux/$folder"
