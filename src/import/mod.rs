@@ -31,6 +31,8 @@ pub mod codex;
 pub mod columns;
 pub mod convert;
 pub mod detect;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod openmedic;
 mod pipeline;
 pub mod table;

@@ -10,13 +10,11 @@
 use std::path::Path;
 
 use super::*;
+use crate::import::fixtures::import_text;
 use crate::import::{ImportOptions, import_paths};
 use crate::jobs::Progress;
-use crate::model::Kind;
-use crate::model::Value;
 use crate::model::linking::{Candidate, NameMatch, TargetLevel};
 use crate::review::{Note, approve_candidate, reject};
-use crate::store::imports::tests::{import_rows, text};
 
 /// The cases. Kept by the cleaning: 1, 2, 3, 7, 8, 9. Left out: 4 (outside
 /// France), 5 (no sex), 6 (no age, no birth date).
@@ -98,10 +96,8 @@ pub(crate) fn workspace(dir: &Path) -> Store {
     std::fs::write(files.join("Effets.csv"), EFFECTS).unwrap();
     let mut store = Store::open(&dir.join("w.sqlite")).unwrap();
     let options = ImportOptions {
-        kind: None,
-        replace: false,
-        mapping: Vec::new(),
         user: "test".into(),
+        ..ImportOptions::default()
     };
     import_paths(&mut store, &[files], &options, &Progress::new()).unwrap();
     let m = |name: &str, status: MatchStatus, codes: &[&str]| NameMatch {
@@ -500,50 +496,31 @@ fn pending_share_counts_observations_of_pending_names() {
 
 /// One pack of a paracetamol CIS, and its Open Medic patients.
 pub(crate) fn import_open_medic(store: &mut Store) {
-    let mut cip = vec![text("60234100"), text("3000001"), text("boîte")];
-    cip.extend((0..4).map(|_| Value::Null));
-    cip.push(text("3400930000001"));
-    cip.extend((0..5).map(|_| Value::Null));
-    import_rows(store, Kind::BdpmCip, vec![cip]);
-    import_rows(
+    import_text(
         store,
-        Kind::BdpmCompo,
-        vec![vec![
-            text("60234100"),
-            text("comprimé"),
-            text(PARA),
-            text("PARACÉTAMOL"),
-            Value::Null,
-            Value::Null,
-            text("SA"),
-            text("1"),
-        ]],
+        "CIS_CIP_bdpm.txt",
+        "60234100\t3000001\tboîte\t\t\t\t3400930000001\t\t\t\t\t\t\n",
     );
-    let om = |year: i64, age: i64, sex: i64, nbc: i64| {
-        vec![
-            Value::Int(year),
-            text("3400930000001"),
-            Value::Null,
-            Value::Int(age),
-            Value::Int(sex),
-            Value::Int(nbc),
-            Value::Null,
-            Value::Null,
-            Value::Null,
-        ]
-    };
-    import_rows(
+    import_text(
         store,
-        Kind::OpenMedic,
-        vec![
-            om(2017, 20, 2, 5000),
-            om(2017, 60, 1, 1000),
-            om(2018, 0, 2, 9),
-            om(2018, 20, 1, 4000),
-            // Outside the cases' years: not counted.
-            om(2020, 20, 1, 777),
-        ],
+        "CIS_COMPO_bdpm.txt",
+        &format!("60234100\tcomprimé\t{PARA}\tPARACÉTAMOL\t\t\tSA\t1\n"),
     );
+    // (age class, sex, patients) per year; 2020 is outside the cases'
+    // years: not counted.
+    type Patients = [(i64, i64, i64)];
+    let years: [(i64, &Patients); 3] = [
+        (2017, &[(20, 2, 5000), (60, 1, 1000)]),
+        (2018, &[(0, 2, 9), (20, 1, 4000)]),
+        (2020, &[(20, 1, 777)]),
+    ];
+    for (year, rows) in years {
+        let mut text = String::from("CIP13;l_cip13;AGE;sexe;nbc\n");
+        for (age, sex, nbc) in rows {
+            text.push_str(&format!("3400930000001;;{age};{sex};{nbc}\n"));
+        }
+        import_text(store, &format!("NB_{year}_cip13_age_sexe.CSV"), &text);
+    }
 }
 
 #[test]

@@ -8,76 +8,64 @@
 use std::path::Path;
 
 use super::*;
-use crate::model::Kind;
-use crate::model::Value;
+use crate::import::fixtures::{csv, drugs_csv, import_text};
 use crate::model::linking::{Candidate, NameMatch};
-use crate::store::imports::RowCounts;
-use crate::store::imports::tests::{import_rows, text};
 
-/// The referential: two spécialités, their produits, two substances.
+/// The referential: two spécialités, their produits, two substances,
+/// imported as CODEX files; without EFFERALGAN, only the spécialités and
+/// produits (the files that change).
 fn import_referential(store: &mut Store, with_efferalgan: bool) {
-    let mut vu = vec![vec![
-        text("V1"),
-        text("60234100"),
-        text("P1"),
-        text("DOLIPRANE 1000 mg, comprimé"),
-    ]];
-    let mut produits = vec![vec![text("P1"), text("DOLIPRANE")]];
+    let mut vu: Vec<&[&str]> = vec![&["V1", "60234100", "P1", "DOLIPRANE 1000 mg, comprimé"]];
+    let mut produits: Vec<&[&str]> = vec![&["P1", "DOLIPRANE"]];
     if with_efferalgan {
-        vu.push(vec![
-            text("V2"),
-            text("60000002"),
-            text("P2"),
-            text("EFFERALGAN 500 mg"),
-        ]);
-        produits.push(vec![text("P2"), text("EFFERALGAN")]);
+        vu.push(&["V2", "60000002", "P2", "EFFERALGAN 500 mg"]);
+        produits.push(&["P2", "EFFERALGAN"]);
     }
-    import_rows(store, Kind::CodexVu, vu);
-    import_rows(store, Kind::CodexProduit, produits);
-    import_rows(
+    import_text(
         store,
-        Kind::CodexComposants,
-        vec![
-            vec![text("V1"), text("02202"), text("02202"), text("3")],
-            vec![text("V2"), text("02202"), text("02202"), text("3")],
-        ],
+        "dbo_VU.csv",
+        &csv("codeVU;codeCIS;codeProduit;nomVU", &vu),
     );
-    import_rows(
+    import_text(
         store,
-        Kind::CodexNomsSubstance,
-        vec![
-            vec![text("02202"), text("02202"), text("PARACETAMOL")],
-            vec![text("04179"), text("04179"), text("CODEINE")],
-        ],
+        "dbo_Produit.csv",
+        &csv("codeProduit;nomProduit", &produits),
+    );
+    if !with_efferalgan {
+        return;
+    }
+    import_text(
+        store,
+        "dbo_Composants.csv",
+        &csv(
+            "codeVU;codeSubstance;codeNomSubstance;codeNature",
+            &[
+                &["V1", "02202", "02202", "3"],
+                &["V2", "02202", "02202", "3"],
+            ],
+        ),
+    );
+    import_text(
+        store,
+        "dbo_NomsSubstance.csv",
+        &csv(
+            "codeNomSubstance;codeSubstance;nomSubstance",
+            &[
+                &["02202", "02202", "PARACETAMOL"],
+                &["04179", "04179", "CODEINE"],
+            ],
+        ),
     );
 }
 
-/// Imports BNPV drug rows: (name, level, observations), one case each.
-fn import_names(store: &mut Store, sha: &str, names: &[(&str, Level, usize)]) {
-    let mut w = store
-        .begin_import(&crate::store::imports::tests::drugs_batch(sha), false)
-        .unwrap();
-    let mut line = 2;
-    for (name, level, n) in names {
-        let id = w.drug_name_id(name, *level, normalize_name).unwrap();
-        for _ in 0..*n {
-            let case = w.case_id(sha, &line.to_string(), "1").unwrap();
-            w.insert(
-                line,
-                vec![
-                    Value::Int(case),
-                    text(name),
-                    text(level.as_str()),
-                    Value::Int(id),
-                    Value::Int(0),
-                ],
-            )
-            .unwrap();
-            w.count_observation(id);
-            line += 1;
-        }
-    }
-    w.finish(RowCounts::default()).unwrap();
+/// Imports BNPV drug rows: (name, level, observations), one case each,
+/// case numbers prefixed with `prefix`.
+fn import_names(store: &mut Store, prefix: &str, names: &[(&str, Level, usize)]) {
+    let rows: Vec<(&str, &str, usize)> = names
+        .iter()
+        .map(|(name, level, n)| (*name, level.label(), *n))
+        .collect();
+    import_text(store, "Médicaments.csv", &drugs_csv(prefix, 1, &rows));
 }
 
 fn candidate(rank: u32, level: TargetLevel, code: &str, name: &str, score: f64) -> Candidate {
