@@ -81,6 +81,11 @@ pub enum Command {
         /// Import again a file already imported, replacing its rows.
         #[arg(long)]
         replace: bool,
+        /// The case files are whole (cumulative) extracts: the cases of
+        /// the workspace they lack are retired from counts (kept in
+        /// history).
+        #[arg(long)]
+        cumulative: bool,
     },
     /// Show what a workspace holds: rows per kind, batches, issues.
     Status {
@@ -313,10 +318,12 @@ fn execute(command: Command) -> Result<()> {
             kind,
             mapping,
             replace,
+            cumulative,
         } => {
             let options = ImportOptions {
                 kind,
                 replace,
+                cumulative,
                 mapping,
                 user: os_user(),
             };

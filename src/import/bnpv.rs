@@ -123,6 +123,7 @@ impl CaseConverter {
         if new {
             batch.new_case(case_id, key[0], key[1], key[2]);
         }
+        keys.saw_case(key[1]);
         if !self.seen.insert(case_id) {
             return Err(ctx.fatal(
                 0,
@@ -310,7 +311,7 @@ impl DrugConverter {
             (id, !self.seen.insert(case_id, number))
         };
         if let (Some(id), false) = (name_id, duplicate) {
-            keys.count_observation(id);
+            keys.count_observation(case_id, id);
         }
         batch.cell(Cell::Int(case_id));
         batch.text(medicament);

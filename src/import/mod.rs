@@ -50,7 +50,7 @@ use crate::error::{Error, Result};
 use crate::jobs::Progress;
 use crate::model::Kind;
 use crate::store::Store;
-use crate::store::imports::RowCounts;
+use crate::store::imports::{CaseChanges, RowCounts};
 use detect::open_file;
 use pipeline::import_opened;
 use table::Table;
@@ -63,6 +63,9 @@ pub struct ImportOptions {
     pub kind: Option<Kind>,
     /// Import again a file already imported, replacing its batch.
     pub replace: bool,
+    /// The case files are whole (cumulative) extracts: the cases of the
+    /// workspace they lack are retired from counts (kept in history).
+    pub cumulative: bool,
     /// (expected, found) column pairs given by the user.
     pub mapping: Vec<(String, String)>,
     /// Who imports.
@@ -82,6 +85,9 @@ pub struct FileReport {
     pub encoding: String,
     /// Row counts.
     pub counts: RowCounts,
+    /// For a BNPV file: the cases it added, updated, retired; the drug
+    /// names whose observations changed.
+    pub changes: CaseChanges,
 }
 
 /// The report of an import command.

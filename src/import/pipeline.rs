@@ -74,6 +74,7 @@ pub(super) fn import_opened(
         sha256: table.sha256.clone(),
         encoding: table.encoding.clone(),
         imported_by: options.user.clone(),
+        cumulative: options.cumulative,
     };
     let encoding = table.encoding.clone();
     let places = table.cell_places();
@@ -175,10 +176,11 @@ pub(super) fn import_opened(
         ));
     }
     progress.set_done(size_bytes);
-    let (batch_id, keys) = writer.finish_keeping_keys(counts)?;
-    if keys.is_some() {
-        *carried = keys;
+    let finished = writer.finish_keeping_keys(counts)?;
+    if finished.keys.is_some() {
+        *carried = finished.keys;
     }
+    let (batch_id, changes) = (finished.batch_id, finished.changes);
     if !options.mapping.is_empty() {
         store.save_column_mapping(kind, &options.mapping)?;
     }
@@ -188,6 +190,7 @@ pub(super) fn import_opened(
         batch_id,
         encoding,
         counts,
+        changes,
     })
 }
 

@@ -1,11 +1,32 @@
 //! Plain domain types shared by every layer: the kinds of extract the
-//! workbench reads, the three levels a drug name is typed at, and the cell
-//! values importers hand to the store. No I/O here.
+//! workbench reads, the three levels a drug name is typed at, the order of
+//! a case's versions, and the cell values importers hand to the store. No
+//! I/O here.
 
 pub mod linking;
 pub mod soc;
 
 use std::fmt;
+
+/// Orders two VER values of one case: numerically when both are whole
+/// numbers ("10" after "9"), else as text, numbers before text. The latest
+/// version of a case is the greatest; it alone counts, since
+/// pharmacovigilance counts a case once, in its latest state.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let number = |v: &str| -> Option<u128> {
+        if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        v.trim_start_matches('0').parse::<u128>().ok().or(Some(0))
+    };
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.cmp(b)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
 
 /// The level a drug name was entered at in BNPV (`TYPE` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -301,5 +322,19 @@ mod tests {
         for kind in Kind::ALL {
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
         }
+    }
+
+    #[test]
+    fn versions_compare_as_numbers_when_they_are() {
+        use std::cmp::Ordering::*;
+        assert_eq!(compare_versions("2", "10"), Less);
+        assert_eq!(compare_versions("10", "9"), Greater);
+        assert_eq!(compare_versions("3", "3"), Equal);
+        // A leading zero is the same number; the text breaks the tie so
+        // that the order stays total.
+        assert_eq!(compare_versions("02", "2"), Less);
+        assert_eq!(compare_versions("2", "A"), Less);
+        assert_eq!(compare_versions("B", "A"), Greater);
+        assert_eq!(compare_versions("99999999999999999999999", "1"), Greater);
     }
 }

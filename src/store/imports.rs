@@ -27,12 +27,14 @@ mod chunks;
 mod columns;
 mod keys;
 mod rows;
+mod versions;
 mod writer;
 
 pub use columns::table_columns;
 pub use keys::KeyCache;
 pub use rows::{Cell, RowBatch};
-pub use writer::{DuplicateCase, ImportWriter};
+pub use versions::CaseChanges;
+pub use writer::{DuplicateCase, Finished, ImportWriter};
 
 impl ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -60,6 +62,9 @@ pub struct NewBatch {
     pub encoding: String,
     /// Who imports (OS user).
     pub imported_by: String,
+    /// For a case file: it is a whole (cumulative) extract, so the cases
+    /// it lacks are retired from counts (kept in history).
+    pub cumulative: bool,
 }
 
 /// How serious an import issue is.

@@ -13,7 +13,8 @@
 //! when it is not an ORDEI duplicate (`duplicate = 0`), names a drug (it has
 //! a `name_id`), and its case happened in France with a known sex (M or F)
 //! and a known age. Cases left out by the rule are left out of every count,
-//! the global page included.
+//! the global page included. Only the version of a case that counts (its
+//! latest, unless retired: [`crate::store::cases`]) is read.
 
 use rusqlite::{Connection, params_from_iter};
 
@@ -171,6 +172,11 @@ const CRITERIA_COLUMNS: &str =
 const CLEANED_CASE: &str =
     "in_france = 1 AND sex IN ('M', 'F') AND age_years IS NOT NULL AND year IS NOT NULL";
 
+/// The case versions that count on `bnpv_case`: each case's latest,
+/// unless retired ([`crate::store::cases`]). The index drops the effects
+/// and drug rows of any other case, so this is the one filter they need.
+const COUNTED_CASE: &str = "case_id IN (SELECT case_id FROM case_current WHERE retired_by IS NULL)";
+
 /// One case kept by ORDEI's cleaning, as the indicator index reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct CaseFacts<'r> {
@@ -197,7 +203,7 @@ impl Store {
         let mut run = || -> rusqlite::Result<()> {
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT case_id, year, sex, age_class, serious, notifier, {CRITERIA_COLUMNS}
-                 FROM bnpv_case WHERE {CLEANED_CASE} ORDER BY case_id"
+                 FROM bnpv_case WHERE {CLEANED_CASE} AND {COUNTED_CASE} ORDER BY case_id"
             ))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
@@ -278,7 +284,7 @@ impl Store {
                 "SELECT DISTINCT d.case_id FROM temp.ref_link l
                  JOIN bnpv_drug d ON d.name_id = l.name_id AND d.duplicate = 0
                  JOIN bnpv_case c ON c.case_id = d.case_id
-                 WHERE l.code = ?1 AND c.{} AND c.year BETWEEN ?2 AND ?3",
+                 WHERE l.code = ?1 AND c.{} AND c.{COUNTED_CASE} AND c.year BETWEEN ?2 AND ?3",
                 CLEANED_CASE.replace(" AND ", " AND c.")
             );
             let by_case = |category: &str| {

@@ -340,6 +340,18 @@ DROP INDEX IF EXISTS bnpv_drug_batch;
 DROP INDEX IF EXISTS bnpv_effect_batch;
 "#;
 
+/// Migration 5: the version of each case that counts (its latest, unless
+/// a cumulative extract retired the case). Filled from the case keys by
+/// [`crate::store::cases::rebuild`], which also recounts every drug name's
+/// observations: before, every version of a case counted.
+const M5_CASE_VERSIONS: &str = r#"
+CREATE TABLE case_current (
+    case_id    INTEGER PRIMARY KEY REFERENCES case_key(id),
+    -- the batch of a cumulative case file the case was absent from
+    retired_by INTEGER
+);
+"#;
+
 /// All migrations, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -347,11 +359,15 @@ pub fn migrations() -> Migrations<'static> {
         M::up(M2_MATCHING),
         M::up(M3_REVIEW),
         M::up(M4_NO_BNPV_BATCH_INDEXES),
+        M::up_with_hook(M5_CASE_VERSIONS, |tx: &rusqlite::Transaction<'_>| {
+            crate::store::cases::rebuild(tx)?;
+            Ok(())
+        }),
     ])
 }
 
 /// The schema version this build writes (the number of migrations).
-pub const LATEST_VERSION: i64 = 4;
+pub const LATEST_VERSION: i64 = 5;
 
 #[cfg(test)]
 mod tests {
@@ -409,13 +425,72 @@ mod fixtures {
         let store = Store::open(&copy).unwrap();
         assert!(store.integrity_ok().unwrap());
         assert_eq!(store.setting("fixture").unwrap().as_deref(), Some("v1"));
-        let names = store.drug_names().unwrap();
-        assert_eq!(names.len(), 1);
-        assert_eq!(names[0].name, "DOLIPRANE");
+        // The name stays; its observations are counted again from the
+        // drug rows (migration 5): the fixture has none.
+        let name = store.drug_name(1).unwrap().unwrap();
+        assert_eq!((name.name.as_str(), name.n_obs), ("DOLIPRANE", 0));
         let version: i64 = Connection::open(&copy)
             .unwrap()
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, LATEST_VERSION);
+    }
+
+    /// Writes the version-4 fixture: one case in two versions and another
+    /// in one, each with a DOLIPRANE row, counted three times as version 4
+    /// counted. Run once, when version 4 was the latest; never rewritten.
+    #[test]
+    #[ignore = "writes the frozen fixture; never rerun once committed"]
+    fn write_fixture_v4() {
+        let path = fixture(4);
+        let _ = std::fs::remove_file(&path);
+        let mut conn = Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO import_batch (id, kind, file_name, sha256, encoding, rows_read, rows_kept, imported_at, imported_by)
+               VALUES (1, 'bnpv-drugs', 'Médicaments.csv', 'abc', 'UTF-8', 3, 3, '2026-11-29T08:00:00Z', 'fixture');
+             INSERT INTO case_key (id, aer_id, cas, ver) VALUES (1, 'A1', 'C1', '9'), (2, 'A2', 'C2', '1'), (3, 'A3', 'C1', '10');
+             INSERT INTO drug_name (id, name, level, normalized, n_obs, n_cases)
+               VALUES (1, 'DOLIPRANE', 'produit', 'DOLIPRANE', 3, 3), (2, 'ASPIRINE', 'substance', 'ASPIRINE', 1, 1);
+             INSERT INTO bnpv_drug (batch_id, line, case_id, medicament, type, name_id, duplicate)
+               VALUES (1, 2, 1, 'DOLIPRANE', 'Produit', 1, 0), (1, 3, 2, 'DOLIPRANE', 'Produit', 1, 0),
+                      (1, 4, 3, 'DOLIPRANE', 'Produit', 1, 0), (1, 5, 1, 'ASPIRINE', 'Substance', 2, 0);
+             INSERT INTO setting (key, value) VALUES ('fixture', 'v4');",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn version_4_workspace_counts_each_case_once_in_its_latest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("w.sqlite");
+        std::fs::copy(fixture(4), &copy).unwrap();
+        let store = Store::open(&copy).unwrap();
+        assert!(store.integrity_ok().unwrap());
+        // C1 counts in version 10 (after 9, as numbers), C2 in version 1:
+        // DOLIPRANE twice; ASPIRINE was only in C1's version 9.
+        let names: Vec<(String, i64, i64)> = store
+            .query_rows(
+                "SELECT name, n_obs, n_cases FROM drug_name ORDER BY id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            names,
+            [
+                ("DOLIPRANE".to_string(), 2, 2),
+                ("ASPIRINE".to_string(), 0, 0)
+            ]
+        );
+        let current: Vec<i64> = store
+            .query_rows(
+                "SELECT case_id FROM case_current ORDER BY case_id",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(current, [2, 3]);
+        assert_eq!(store.setting("fixture").unwrap().as_deref(), Some("v4"));
     }
 }

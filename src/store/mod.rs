@@ -3,8 +3,10 @@
 //! busy timeout), creates the file with mode 0600, refuses a workspace written
 //! by a newer version before touching it, and runs the numbered migrations.
 //! One file per aggregate below: [`imports`] (batches and imported rows),
-//! [`status`] (what a workspace holds).
+//! [`cases`] (which version of each case counts), [`status`] (what a
+//! workspace holds).
 
+pub mod cases;
 pub mod imports;
 pub mod indicators;
 pub mod matching;

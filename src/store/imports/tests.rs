@@ -25,6 +25,7 @@ pub(crate) fn drugs_batch(sha: &str) -> NewBatch {
         sha256: sha.into(),
         encoding: "UTF-8".into(),
         imported_by: "test".into(),
+        cumulative: false,
     }
 }
 
@@ -49,7 +50,7 @@ fn one_drug_row<'s>(store: &'s mut Store, sha: &str) -> (ImportWriter<'s>, i64) 
     rows.int(Some(name));
     rows.flag(false);
     rows.end_row(2);
-    keys.count_observation(name);
+    keys.count_observation(case, name);
     assert!(w.write_batch(&rows).unwrap().is_none());
     w.return_keys(keys);
     (w, name)

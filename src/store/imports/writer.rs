@@ -8,10 +8,22 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::batches::delete_batch;
 use super::chunks::insert_chunked;
 use super::rows::Cell;
+use super::versions::{self, Absent, CaseChanges};
 use super::{KeyCache, NewBatch, RowBatch, RowCounts, now_iso, table_columns};
 use crate::error::{Error, Place, Result};
-use crate::model::Kind;
+use crate::model::{Kind, Source};
 use crate::store::sql_error;
+
+/// A committed file.
+#[derive(Debug)]
+pub struct Finished {
+    /// Its batch.
+    pub batch_id: i64,
+    /// The key cache, true to the workspace, for the next file.
+    pub keys: Option<KeyCache>,
+    /// What it changed to the cases and the names' counts.
+    pub changes: CaseChanges,
+}
 
 /// A case version already stored by an earlier import, found while writing.
 #[derive(Debug, Clone)]
@@ -49,6 +61,11 @@ pub struct ImportWriter<'c> {
     case_ordered_indexes: Vec<(String, String)>,
     /// The largest case id written so far, for the order above.
     last_case_id: i64,
+    /// Whether the file's case rows are a whole (cumulative) extract.
+    cumulative: bool,
+    /// Whether an earlier batch was taken out first: a key cache carried
+    /// from the previous file is then read again.
+    replaced: bool,
 }
 
 impl Drop for ImportWriter<'_> {
@@ -83,6 +100,8 @@ impl<'c> ImportWriter<'c> {
             deferred_indexes: Vec::new(),
             case_ordered_indexes: Vec::new(),
             last_case_id: i64::MIN,
+            cumulative: batch.cumulative,
+            replaced: false,
         };
         writer
             .conn
@@ -119,6 +138,7 @@ impl<'c> ImportWriter<'c> {
                 ));
             }
             delete_batch(tx, id).map_err(|e| sql_error(&path, e))?;
+            self.replaced = true;
         }
         if batch.kind.is_referential() {
             // A referential describes the present: the new file replaces the
@@ -328,9 +348,9 @@ impl<'c> ImportWriter<'c> {
     }
 
     /// Takes a key cache an earlier import of the same command left, when
-    /// the workspace still holds exactly the keys it knows (ids only grow
-    /// and are never deleted, so equal counts and largest ids mean equal
-    /// keys); otherwise reads them again. Lent as by [`ImportWriter::take_keys`].
+    /// the workspace still holds exactly the keys it knows (ids only grow,
+    /// and are deleted only when a batch is replaced, so equal counts and
+    /// largest ids mean equal keys); otherwise reads them again. Lent as by [`ImportWriter::take_keys`].
     pub fn adopt_keys(&mut self, keys: KeyCache) -> Result<KeyCache> {
         let found: (i64, i64, i64, i64) = self
             .conn
@@ -347,9 +367,9 @@ impl<'c> ImportWriter<'c> {
             keys.names.len() as i64,
             keys.next_name - 1,
         );
-        if found == known {
+        if found == known && !self.replaced {
             let mut keys = keys;
-            keys.name_counts.clear();
+            keys.begin_file();
             return Ok(keys);
         }
         self.keys = None;
@@ -467,30 +487,27 @@ impl<'c> ImportWriter<'c> {
 
     /// Records the counts and commits the whole file.
     pub fn finish(self, counts: RowCounts) -> Result<i64> {
-        self.finish_keeping_keys(counts).map(|(id, _)| id)
+        self.finish_keeping_keys(counts).map(|f| f.batch_id)
     }
 
     /// [`ImportWriter::finish`], giving back the key cache (if one was
-    /// used), true to the workspace once committed, for the next file.
-    pub fn finish_keeping_keys(mut self, counts: RowCounts) -> Result<(i64, Option<KeyCache>)> {
+    /// used), true to the workspace once committed, for the next file, and
+    /// what the file changed to the cases.
+    pub fn finish_keeping_keys(mut self, counts: RowCounts) -> Result<Finished> {
         if !self.deferred_indexes.is_empty() {
             self.rebuild_deferred_indexes()?;
         }
-        if self.kind == Kind::BnpvDrugs
-            && let Some(keys) = &self.keys
+        let mut changes = CaseChanges::default();
+        if self.kind.source() == Source::Bnpv
+            && let Some(keys) = self.keys.as_mut()
         {
-            // Within a file the only repeats of a (case, name) pair are
-            // ORDEI's duplicates, left out: a name's observations are its
-            // cases too. Names of several files add up.
-            let mut stmt = self
-                .conn
-                .prepare(
-                    "UPDATE drug_name SET n_obs = n_obs + ?2, n_cases = n_cases + ?2 WHERE id = ?1",
-                )
-                .map_err(|e| self.err(e))?;
-            for (id, n) in &keys.name_counts {
-                stmt.execute(params![id, n]).map_err(|e| self.err(e))?;
-            }
+            let absent = match (self.kind, self.cumulative) {
+                (Kind::BnpvCases, true) => Absent::Retire,
+                (Kind::BnpvCases, false) => Absent::Report,
+                _ => Absent::NotCases,
+            };
+            changes = versions::commit(self.conn, keys, self.batch_id, absent)
+                .map_err(|e| sql_error(&self.path, e))?;
         }
         self.conn
             .execute(
@@ -508,9 +525,13 @@ impl<'c> ImportWriter<'c> {
         self.open = false;
         let mut keys = self.keys.take();
         if let Some(keys) = keys.as_mut() {
-            keys.name_counts.clear();
+            keys.begin_file();
         }
-        Ok((self.batch_id, keys))
+        Ok(Finished {
+            batch_id: self.batch_id,
+            keys,
+            changes,
+        })
     }
 }
 

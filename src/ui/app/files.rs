@@ -112,10 +112,10 @@ impl WorkbenchApp {
             return;
         }
         let options = ImportOptions {
-            kind: None,
             replace: self.import.replace,
             mapping,
             user: self.state.author(),
+            ..ImportOptions::default()
         };
         let path = ws.path.clone();
         let files = self.import.files.clone();
