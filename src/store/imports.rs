@@ -142,6 +142,5 @@ impl Store {
     }
 }
 
-
 #[cfg(test)]
 pub(crate) mod tests;
