@@ -15,15 +15,18 @@ pub(super) fn print_indicators(
 ) -> Result<()> {
     use crate::indicators::Computation;
     let computation = Computation::new(store, period)?;
-    let rule = computation.rule();
     let years = computation.years();
+    // What the portal gets: the count, or the neutral mark whatever the
+    // reason; the reason only beside the true count (internal).
     let count = |n: i64, shown: crate::indicators::disclosure::Shown| {
-        let published = rule.text(shown);
+        let published = match shown.value() {
+            Some(v) => thousands(v),
+            None => crate::indicators::disclosure::STATUS_MASKED.to_string(),
+        };
         match (unmasked, shown.reason()) {
             (true, Some(r)) => format!("{:>10} {published:>8} ({})", thousands(n), r.as_str()),
             (true, None) => format!("{:>10} {published:>8}", thousands(n)),
-            (false, Some(r)) => format!("{published:>8} ({})", r.as_str()),
-            (false, None) => format!("{published:>8}"),
+            (false, _) => format!("{published:>8}"),
         }
     };
     let Some(code) = substance.filter(|_| !global) else {

@@ -7,8 +7,9 @@
 //! every file written.
 //!
 //! Only published values leave: every count goes through the one disclosure
-//! rule ([`crate::indicators::disclosure`]) and a hidden one is written as
-//! "< 11" with its reason. No case identifier and no case-level row is ever
+//! rule ([`crate::indicators::disclosure`]) and a hidden one is written
+//! with no value and the status "masque", whatever the reason it is hidden
+//! (the reason stays in the workspace). No case identifier and no case-level row is ever
 //! written: every table is an aggregate or the per-name transcoding table.
 //! The files are written into a temporary directory beside the target and
 //! renamed into place, so there is never half an export (a directory that
@@ -26,16 +27,21 @@ use serde_json::{Map, Value, json};
 use super::write_csv;
 use crate::error::{Error, Place, Result};
 use crate::import::table::sha256_hex;
-use crate::indicators::disclosure::Rule;
+use crate::indicators::disclosure::{Rule, STATUS_MASKED, STATUS_SHOWN};
 use crate::indicators::{
     Breakdown, Computation, Indicators, PendingShare, Period, max_pending_share, pending_share,
 };
 use crate::jobs::Progress;
 use crate::store::Store;
 
-/// Columns holding published counts: every value in them is a count shown
-/// by the rule, or the hidden text.
-pub const COUNT_COLUMNS: [&str; 3] = ["count", "cases", "patients"];
+/// Columns holding published counts, each with the column of its status:
+/// a value in them is a count the rule lets out ("publie"), or empty with
+/// the status "masque".
+pub const COUNT_COLUMNS: [(&str, &str); 3] = [
+    ("count", "status"),
+    ("cases", "cases_status"),
+    ("patients", "patients_status"),
+];
 
 /// What the export is asked to do.
 #[derive(Debug, Clone, Copy, Default)]
@@ -128,7 +134,7 @@ pub fn export_portal(
     progress.start_phase(phase::GLOBAL, 0);
     let global = computation.global()?;
     progress.check_cancel()?;
-    let mut tables = vec![substance_table(rule, &substances)];
+    let mut tables = vec![substance_table(&substances)];
     let dimensions: Vec<&'static str> = substances
         .first()
         .unwrap_or(&global)
@@ -145,7 +151,6 @@ pub fn export_portal(
         .collect();
     for dimension in &dimensions {
         tables.push(breakdown_table(
-            rule,
             &format!("substance_{dimension}"),
             true,
             substances
@@ -155,17 +160,16 @@ pub fn export_portal(
     }
     tables.push(Table {
         name: "global_cases".into(),
-        header: vec!["first_year", "last_year", "cases", "hidden_reason"],
+        header: vec!["first_year", "last_year", "cases", "cases_status"],
         rows: vec![vec![
             global.years.from.to_string(),
             global.years.to.to_string(),
-            rule.text(global.cases_shown),
-            reason(global.cases_shown),
+            global.cases_shown.text(),
+            global.cases_shown.status().to_string(),
         ]],
     });
     for b in &global.breakdowns {
         tables.push(breakdown_table(
-            rule,
             &format!("global_{}", b.dimension),
             false,
             std::iter::once((&global, b)),
@@ -217,7 +221,7 @@ fn write_all(
             &t.header,
             t.rows.iter().map(|r| r.to_vec()),
         )?;
-        write_json(&dir.join(&json_name), t, rule)?;
+        write_json(&dir.join(&json_name), t)?;
         for name in [csv_name, json_name] {
             manifest_files.push(json!({
                 "file": name,
@@ -253,8 +257,17 @@ fn write_all(
         "years": {"from": years.from, "to": years.to},
         "disclosure_rule": {
             "threshold": rule.threshold,
-            "hidden_as": rule.hidden_text(),
-            "count_columns": COUNT_COLUMNS,
+            "marks": {
+                "shown_status": STATUS_SHOWN,
+                "masked_status": STATUS_MASKED,
+                "masked_value_csv": "",
+                "masked_value_json": Value::Null,
+                "meaning": "a masked count is hidden by the rule (small count, complement of a small count, or under a hidden total); the mark is the same for every reason and says nothing of the value",
+            },
+            "count_columns": COUNT_COLUMNS
+                .iter()
+                .map(|(count, status)| json!({"column": count, "status_column": status}))
+                .collect::<Vec<_>>(),
             "description": rule.describe(),
         },
         "pending": {
@@ -276,19 +289,16 @@ fn write_all(
 }
 
 /// The table as a JSON array of objects; a visible count is a number, a
-/// hidden one the hidden text.
-fn write_json(path: &Path, table: &Table, rule: Rule) -> Result<()> {
-    let hidden = rule.hidden_text();
+/// hidden one null.
+fn write_json(path: &Path, table: &Table) -> Result<()> {
     let rows: Vec<Value> = table
         .rows
         .iter()
         .map(|row| {
             let mut object = Map::new();
             for (column, value) in table.header.iter().zip(row) {
-                let v = if COUNT_COLUMNS.contains(column) && *value != hidden {
-                    value
-                        .parse::<i64>()
-                        .map_or_else(|_| Value::String(value.clone()), Value::from)
+                let v = if COUNT_COLUMNS.iter().any(|(c, _)| c == column) {
+                    value.parse::<i64>().map_or(Value::Null, Value::from)
                 } else {
                     Value::String(value.clone())
                 };
@@ -310,24 +320,17 @@ fn file_sha256(path: &Path) -> Result<String> {
     ))
 }
 
-/// The reason column of a published count ("" when shown).
-fn reason(shown: crate::indicators::disclosure::Shown) -> String {
-    shown
-        .reason()
-        .map(|r| r.as_str().to_string())
-        .unwrap_or_default()
-}
-
 /// The substance list: code, name, cases, Open Medic figures.
-fn substance_table(rule: Rule, substances: &[Indicators]) -> Table {
+fn substance_table(substances: &[Indicators]) -> Table {
     Table {
         name: "substances".into(),
         header: vec![
             "substance_code",
             "substance_name",
             "cases",
-            "hidden_reason",
+            "cases_status",
             "patients",
+            "patients_status",
             "usage_level",
             "reporting_rate_per_100000",
         ],
@@ -338,9 +341,11 @@ fn substance_table(rule: Rule, substances: &[Indicators]) -> Table {
                 vec![
                     s.code.clone().unwrap_or_default(),
                     s.name.clone(),
-                    rule.text(s.cases_shown),
-                    reason(s.cases_shown),
-                    p.map(|p| rule.text(p.total_shown)).unwrap_or_default(),
+                    s.cases_shown.text(),
+                    s.cases_shown.status().to_string(),
+                    p.map(|p| p.total_shown.text()).unwrap_or_default(),
+                    p.map(|p| p.total_shown.status().to_string())
+                        .unwrap_or_default(),
                     p.map(|p| p.usage_level.to_string()).unwrap_or_default(),
                     p.and_then(|p| p.rate_per_100k)
                         .map(|r| format!("{r:.1}"))
@@ -353,7 +358,6 @@ fn substance_table(rule: Rule, substances: &[Indicators]) -> Table {
 
 /// One breakdown of many substances (or of the global page) as a long table.
 fn breakdown_table<'a>(
-    rule: Rule,
     name: &str,
     with_substance: bool,
     parts: impl Iterator<Item = (&'a Indicators, &'a Breakdown)>,
@@ -362,7 +366,7 @@ fn breakdown_table<'a>(
     if with_substance {
         header.extend(["substance_code", "substance_name"]);
     }
-    header.extend(["category", "detail", "count", "hidden_reason"]);
+    header.extend(["category", "detail", "count", "status"]);
     let mut rows = Vec::new();
     for (s, b) in parts {
         for c in &b.cells {
@@ -374,8 +378,8 @@ fn breakdown_table<'a>(
             row.extend([
                 c.category.clone(),
                 c.detail.clone(),
-                rule.text(c.shown),
-                reason(c.shown),
+                c.shown.text(),
+                c.shown.status().to_string(),
             ]);
             rows.push(row);
         }
@@ -646,8 +650,18 @@ mod tests {
         // Published values: paracetamol 4 cases, ibuprofen 1 hidden.
         let substances = read(&out.join("substances.csv"));
         assert!(substances.contains("02202,"), "{substances}");
-        assert!(substances.contains(",4,,"), "{substances}");
-        assert!(substances.contains(",< 2,small_count,"), "{substances}");
+        assert!(substances.contains(",4,publie,"), "{substances}");
+        assert!(substances.contains(",,masque,"), "{substances}");
+        assert!(!substances.contains("< 2"), "{substances}");
+        let list: Value = serde_json::from_str(&read(&out.join("substances.json"))).unwrap();
+        let ibuprofen = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["substance_code"] == "02092")
+            .unwrap();
+        assert_eq!(ibuprofen["cases"], Value::Null);
+        assert_eq!(ibuprofen["cases_status"], "masque");
         let years: Value = serde_json::from_str(&read(&out.join("substance_year.json"))).unwrap();
         let para_2017 = years
             .as_array()

@@ -25,6 +25,12 @@
 //!    parent as total). A criterion could otherwise equal, and so reveal,
 //!    a "grave" cell hidden as complement.
 //!
+//! What is published of a hidden cell is the same whatever the reason: no
+//! value and the status [`STATUS_MASKED`] ("masque"). A text such as
+//! "< 11" would be a statement about the value, false for a cell hidden as
+//! complement (whose count may be 49), and telling the reasons apart would
+//! say which hidden cells are small. The reason stays internal.
+//!
 //! Differencing across different publications (a substance against the
 //! global page, or two year ranges) is not covered by this rule: the portal
 //! export uses one year range.
@@ -36,6 +42,13 @@ pub const SETTING_THRESHOLD: &str = "disclosure.threshold";
 
 /// The threshold when the workspace sets none: counts from 1 to 10 hidden.
 pub const DEFAULT_THRESHOLD: i64 = 10;
+
+/// The status published beside a visible count.
+pub const STATUS_SHOWN: &str = "publie";
+
+/// The status published beside a hidden count, whatever the reason; the
+/// value itself is left empty (CSV) or null (JSON).
+pub const STATUS_MASKED: &str = "masque";
 
 /// Why a cell is hidden.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -89,11 +102,27 @@ impl Shown {
         }
     }
 
-    /// The reason it is hidden, if it is.
+    /// The reason it is hidden, if it is (internal: never published).
     pub fn reason(self) -> Option<Reason> {
         match self {
             Shown::Value(_) => None,
             Shown::Hidden(r) => Some(r),
+        }
+    }
+
+    /// The published status: [`STATUS_SHOWN`] or [`STATUS_MASKED`].
+    pub fn status(self) -> &'static str {
+        match self {
+            Shown::Value(_) => STATUS_SHOWN,
+            Shown::Hidden(_) => STATUS_MASKED,
+        }
+    }
+
+    /// The published value as text: the count, or nothing when hidden.
+    pub fn text(self) -> String {
+        match self {
+            Shown::Value(v) => v.to_string(),
+            Shown::Hidden(_) => String::new(),
         }
     }
 }
@@ -121,25 +150,13 @@ impl Rule {
         }
     }
 
-    /// How a hidden cell is written: "< 11" for the default threshold.
-    pub fn hidden_text(&self) -> String {
-        format!("< {}", self.threshold + 1)
-    }
-
-    /// The published text of `shown`.
-    pub fn text(&self, shown: Shown) -> String {
-        match shown {
-            Shown::Value(v) => v.to_string(),
-            Shown::Hidden(_) => self.hidden_text(),
-        }
-    }
-
     /// The rule in words, for the manifest.
     pub fn describe(&self) -> String {
         format!(
-            "counts from 1 to {t} are hidden and shown as \"{h}\"; when a total is hidden, every cell of its breakdowns is hidden; in breakdowns that partition their total (year, sex, age class, seriousness, notifier, patients), further cells are hidden, smallest first, until at least two cells are hidden and the hidden cells add up to more than {t}; breakdowns whose cells overlap (criteria, SOC, HLT) have primary suppression only, and are hidden whole when their parent (the serious cases, the SOC) is hidden",
+            "counts from 1 to {t} are hidden; when a total is hidden, every cell of its breakdowns is hidden; in breakdowns that partition their total (year, sex, age class, seriousness, notifier, patients), further cells are hidden, smallest first, until at least two cells are hidden and the hidden cells add up to more than {t}; breakdowns whose cells overlap (criteria, SOC, HLT) have primary suppression only, and are hidden whole when their parent (the serious cases, the SOC) is hidden. Every hidden count, whatever the reason, is published the same way: no value (empty in CSV, null in JSON) and the status \"{m}\"; a visible count has the status \"{v}\"",
             t = self.threshold,
-            h = self.hidden_text()
+            m = STATUS_MASKED,
+            v = STATUS_SHOWN,
         )
     }
 
@@ -205,7 +222,30 @@ mod tests {
         assert_eq!(rule.single(1), Shown::Hidden(Reason::SmallCount));
         assert_eq!(rule.single(10), Shown::Hidden(Reason::SmallCount));
         assert_eq!(rule.single(11), Shown::Value(11));
-        assert_eq!(rule.hidden_text(), "< 11");
+    }
+
+    #[test]
+    fn every_hidden_cell_is_published_with_the_same_neutral_mark() {
+        let rule = Rule::default();
+        // 3 is small; 49 goes with it as complement: both read the same,
+        // and neither says anything of its value (it used to be "< 11",
+        // false for 49).
+        let shown = rule.breakdown(&[3, 49, 200], Shown::Value(252), true);
+        assert_eq!(shown[0], Shown::Hidden(Reason::SmallCount));
+        assert_eq!(shown[1], Shown::Hidden(Reason::Complementary));
+        for s in &shown[..2] {
+            assert_eq!((s.text().as_str(), s.status()), ("", STATUS_MASKED));
+        }
+        assert_eq!(
+            (shown[2].text().as_str(), shown[2].status()),
+            ("200", STATUS_SHOWN)
+        );
+        let under_hidden_total = rule.breakdown(&[2, 3], Shown::Hidden(Reason::SmallCount), true);
+        assert!(
+            under_hidden_total
+                .iter()
+                .all(|s| s.text().is_empty() && s.status() == STATUS_MASKED)
+        );
     }
 
     #[test]

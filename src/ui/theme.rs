@@ -48,7 +48,7 @@ pub const BAR_TRACK: Color32 = Color32::from_rgb(0xdd, 0xe1, 0xe7);
 pub const DIFF_CHANGED: Color32 = Color32::from_rgb(0xff, 0xd8, 0x8a);
 /// Background of characters present on one side only.
 pub const DIFF_GAP: Color32 = Color32::from_rgb(0xf7, 0xb9, 0xb4);
-/// A bar the portal does not publish ("< 11").
+/// A bar the portal does not publish ("masqué").
 pub const HIDDEN_BAR: Color32 = Color32::from_rgb(0xb8, 0xbe, 0xc8);
 /// Why a count is hidden.
 pub const HIDDEN_TEXT: Color32 = WAIT;

@@ -21,7 +21,7 @@ pub enum Figures {
     /// one.
     #[default]
     Both,
-    /// What the portal gets only: hidden cells as "< 11".
+    /// What the portal gets only: hidden cells "masqué", without a value.
     Published,
     /// The true counts only (internal view).
     Internal,

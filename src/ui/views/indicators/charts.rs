@@ -7,7 +7,7 @@ use eframe::egui::{self, RichText};
 use egui_plot::{AxisHints, Bar, BarChart, GridInput, GridMark, Plot, PlotPoint, Text};
 
 use super::super::fmt_int;
-use super::{impact_ui, reason_text, shown_text};
+use super::{impact_ui, published_text, reason_text};
 use crate::indicators::disclosure::{Rule, Shown};
 use crate::indicators::{Breakdown, Cell, Indicators};
 use crate::ui::command::Command;
@@ -72,10 +72,7 @@ pub(super) fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut V
     let figures = st.figures;
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("Cas : {}", fmt_int(ind.cases))).strong());
-        ui.label(format!(
-            "publié : {}",
-            shown_text(rule, ind.cases, ind.cases_shown, Figures::Published)
-        ));
+        ui.label(format!("publié : {}", published_text(ind.cases_shown)));
         if let Some(reason) = ind.cases_shown.reason() {
             ui.colored_label(theme::HIDDEN_TEXT, reason_text(reason));
         }
@@ -98,7 +95,7 @@ pub(super) fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut V
             .color(theme::MUTED),
         );
     }
-    legend_ui(ui, rule, figures);
+    legend_ui(ui, figures);
     ui.add_space(theme::GAP);
 
     let width = ui.available_width();
@@ -154,7 +151,7 @@ pub(super) fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut V
     }
     if figures != Figures::Published {
         ui.add_space(theme::SECTION_GAP);
-        hidden_cells_ui(ui, ind, st.soc.as_deref(), hlt.as_ref(), rule);
+        hidden_cells_ui(ui, ind, st.soc.as_deref(), hlt.as_ref());
     }
     ui.add_space(theme::SECTION_GAP);
     impact_ui(ui, &st.impact);
@@ -172,7 +169,7 @@ fn export_button_ui(ui: &mut egui::Ui, out: &mut Vec<Command>) {
 }
 
 /// What each colour means.
-fn legend_ui(ui: &mut egui::Ui, rule: Rule, figures: Figures) {
+fn legend_ui(ui: &mut egui::Ui, figures: Figures) {
     // A painted square: the UI font has no "■".
     let swatch = |ui: &mut egui::Ui, color: egui::Color32, text: String| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
@@ -190,7 +187,7 @@ fn legend_ui(ui: &mut egui::Ui, rule: Rule, figures: Figures) {
             if figures == Figures::Internal {
                 "Masqué au portail".to_string()
             } else {
-                format!("Masqué au portail (« {} »)", rule.hidden_text())
+                "Masqué au portail (publié sans valeur, « masque »)".to_string()
             },
         );
         if figures != Figures::Published {
@@ -245,7 +242,6 @@ fn hidden_cells_ui(
     ind: &Indicators,
     soc: Option<&str>,
     hlt: Option<&Breakdown>,
-    rule: Rule,
 ) {
     let soc_title = soc.map(|s| format!("HLT de {}", short(s)));
     let mut rows: Vec<(&str, &Cell)> = Vec::new();
@@ -297,7 +293,7 @@ fn hidden_cells_ui(
                     for (title, c) in rows {
                         ui.label(title);
                         ui.label(short(&c.category)).on_hover_text(&c.category);
-                        ui.label(rule.text(c.shown));
+                        ui.label(published_text(c.shown));
                         ui.label(RichText::new(fmt_int(c.count)).color(theme::INTERNAL_TEXT));
                         ui.label(
                             RichText::new(c.shown.reason().map_or("", reason_text))
@@ -348,7 +344,7 @@ fn chart_ui(
     let mut marks = Vec::new();
     for (i, c) in b.cells.iter().enumerate() {
         let at = position(i);
-        let published = rule.text(c.shown);
+        let published = published_text(c.shown);
         let internal = fmt_int(c.count);
         let hidden = c.shown.reason().is_some();
         let (published_value, published_fill) = match c.shown {

@@ -13,7 +13,7 @@ use eframe::egui::{self, AtomExt, RichText};
 
 use super::fmt_int;
 use crate::indicators::PendingImpact;
-use crate::indicators::disclosure::{Reason, Rule, Shown};
+use crate::indicators::disclosure::{Reason, Shown};
 use crate::ui::command::Command;
 use crate::ui::session::indicators::Trouble;
 use crate::ui::session::{Figures, IndicatorsState};
@@ -76,16 +76,14 @@ fn picker_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>
     }
     ui.label(
         RichText::new(format!(
-            "{} substance(s) — comptes de 1 à {} publiés « {} »",
+            "{} substance(s) — comptes de 1 à {} masqués au portail",
             fmt_int(st.filtered.len() as i64),
             st.rule.threshold,
-            st.rule.hidden_text()
         ))
         .small()
         .color(theme::MUTED),
     );
     ui.separator();
-    let rule = st.rule;
     egui::ScrollArea::vertical()
         .id_salt("indicators-substances")
         .auto_shrink([false, false])
@@ -97,10 +95,11 @@ fn picker_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>
                 let picked = st.selected.as_deref() == Some(s.code.as_str());
                 let cases = match (st.figures, s.cases_shown) {
                     (Figures::Both, Shown::Hidden(_)) => {
-                        format!("{} cas (interne {})", rule.hidden_text(), fmt_int(s.cases))
+                        format!("{MASKED} (interne {} cas)", fmt_int(s.cases))
                     }
+                    (Figures::Published, Shown::Hidden(_)) => MASKED.to_string(),
                     (figures, shown) => {
-                        format!("{} cas", shown_text(rule, s.cases, shown, figures))
+                        format!("{} cas", shown_text(s.cases, shown, figures))
                     }
                 };
                 // One line a row, as show_rows counts them: a long name is
@@ -134,13 +133,24 @@ pub(super) fn reason_text(reason: Reason) -> &'static str {
     }
 }
 
+/// How the window says what the portal gets of a hidden count: one word
+/// whatever the reason, as the portal's neutral mark.
+pub(super) const MASKED: &str = "masqué";
+
+/// What the portal gets of a count, in words: the count, or "masqué".
+pub(super) fn published_text(shown: Shown) -> String {
+    match shown {
+        Shown::Value(v) => fmt_int(v),
+        Shown::Hidden(_) => MASKED.to_string(),
+    }
+}
+
 /// The text of a count in the chosen figures (with both, the published
 /// one: the true one is written beside it where it differs).
-pub(super) fn shown_text(rule: Rule, count: i64, shown: Shown, figures: Figures) -> String {
-    match (figures, shown) {
-        (Figures::Internal, _) => fmt_int(count),
-        (_, Shown::Value(v)) => fmt_int(v),
-        (_, Shown::Hidden(_)) => rule.hidden_text(),
+pub(super) fn shown_text(count: i64, shown: Shown, figures: Figures) -> String {
+    match figures {
+        Figures::Internal => fmt_int(count),
+        _ => published_text(shown),
     }
 }
 
