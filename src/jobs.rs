@@ -1,14 +1,121 @@
 //! Long work (import, matching, export) runs on a named worker thread. This
-//! module owns the shared [`Progress`] (counters, phase, cancel flag) that the
-//! worker updates and the window or the CLI reads, and the [`Job`] handle that
-//! starts the thread and collects its result. No UI types: the repaint hook is
-//! a plain callback.
+//! module owns the shared [`Progress`] (counters, [`Phase`], cancel flag)
+//! that the worker updates and the window or the CLI reads, and the [`Job`]
+//! handle that starts the thread and collects its result. No UI types: the
+//! repaint hook is a plain callback, and a phase is a typed value that the
+//! CLI prints in English and the window words in French.
 
+use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crate::error::{Error, Result};
+
+/// What long work is doing now: every phase any worker reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing reported yet.
+    #[default]
+    Starting,
+    /// Opening a workspace (preparing the sample on first run).
+    OpenWorkspace,
+    /// Reading what the window shows of a workspace.
+    ReadWorkspace,
+    /// Loading the referential (matching, the manual search).
+    LoadReferential,
+    /// Linking every distinct name.
+    MatchNames,
+    /// Writing matching's results.
+    SaveResults,
+    /// Ranking the names of a labelled set (`evaluate`).
+    RankLabelledNames,
+    /// Importing one file (its name as shown).
+    Import {
+        /// The file's name, without its folder.
+        file: String,
+    },
+    /// Reading the BDPM and DataMed lists the sample is drawn from.
+    ReadReferenceData,
+    /// Generating the synthetic cases.
+    GenerateCases,
+    /// Writing the synthetic CODEX tables.
+    WriteCodex,
+    /// Writing the BDPM subset of the sample.
+    WriteBdpmSubset,
+    /// Portal export: checking the share of observations pending review.
+    CheckPending,
+    /// Portal export: preparing the linked observations of the period.
+    PrepareIndicators,
+    /// Portal export: the indicators of every substance.
+    SubstanceIndicators,
+    /// Portal export: the indicators of the whole base.
+    GlobalIndicators,
+    /// Portal export: the transcoding table.
+    TranscodingTable,
+    /// Portal export: writing the files (one unit per table).
+    WriteFiles,
+    /// Portal export: moving the finished directory into place.
+    ReplaceDirectory,
+}
+
+impl Phase {
+    /// Every phase without a file, in the order work meets them, and one
+    /// import: for tests that walk every phase.
+    pub fn examples() -> Vec<Phase> {
+        vec![
+            Phase::Starting,
+            Phase::OpenWorkspace,
+            Phase::ReadWorkspace,
+            Phase::LoadReferential,
+            Phase::MatchNames,
+            Phase::SaveResults,
+            Phase::RankLabelledNames,
+            Phase::Import {
+                file: "Effets.csv".into(),
+            },
+            Phase::ReadReferenceData,
+            Phase::GenerateCases,
+            Phase::WriteCodex,
+            Phase::WriteBdpmSubset,
+            Phase::CheckPending,
+            Phase::PrepareIndicators,
+            Phase::SubstanceIndicators,
+            Phase::GlobalIndicators,
+            Phase::TranscodingTable,
+            Phase::WriteFiles,
+            Phase::ReplaceDirectory,
+        ]
+    }
+}
+
+/// The phase in English, as the command line prints it.
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Phase::Starting => "starting",
+            Phase::OpenWorkspace => "open workspace",
+            Phase::ReadWorkspace => "read workspace",
+            Phase::LoadReferential => "load referential",
+            Phase::MatchNames => "match names",
+            Phase::SaveResults => "save results",
+            Phase::RankLabelledNames => "rank labelled names",
+            Phase::Import { file } => return write!(f, "import {file}"),
+            Phase::ReadReferenceData => "reading BDPM and DataMed lists",
+            Phase::GenerateCases => "generating cases",
+            Phase::WriteCodex => "writing CODEX",
+            Phase::WriteBdpmSubset => "writing BDPM subset",
+            Phase::CheckPending => "check pending",
+            Phase::PrepareIndicators => "prepare indicators",
+            Phase::SubstanceIndicators => "substance indicators",
+            Phase::GlobalIndicators => "global indicators",
+            Phase::TranscodingTable => "transcoding table",
+            Phase::WriteFiles => "write files",
+            Phase::ReplaceDirectory => "replace directory",
+        };
+        f.write_str(text)
+    }
+}
 
 /// Callback the worker calls when there is something new to show.
 pub type RepaintHook = Arc<dyn Fn() + Send + Sync>;
@@ -20,7 +127,7 @@ pub struct Progress {
     total: AtomicU64,
     items: AtomicU64,
     cancel: AtomicBool,
-    phase: Mutex<String>,
+    phase: Mutex<Phase>,
     repaint: Mutex<Option<RepaintHook>>,
 }
 
@@ -31,9 +138,9 @@ impl Progress {
     }
 
     /// Starts a new phase: names it and resets the counters.
-    pub fn start_phase(&self, phase: impl Into<String>, total: u64) {
+    pub fn start_phase(&self, phase: Phase, total: u64) {
         if let Ok(mut p) = self.phase.lock() {
-            *p = phase.into();
+            *p = phase;
         }
         self.total.store(total, Ordering::Relaxed);
         self.done.store(0, Ordering::Relaxed);
@@ -74,8 +181,8 @@ impl Progress {
         self.total.load(Ordering::Relaxed)
     }
 
-    /// The current phase's name.
-    pub fn phase(&self) -> String {
+    /// The current phase.
+    pub fn phase(&self) -> Phase {
         self.phase.lock().map(|p| p.clone()).unwrap_or_default()
     }
 

@@ -39,7 +39,7 @@ fn a_double_clicked_extract_is_offered_for_import_into_the_open_workspace() {
     h.run_steps(3);
     h.get_by_label("Importer des fichiers");
     h.get_by_label("Effets.csv (bnpv-effects)");
-    h.get_by_label("Importer (1 fichier(s))");
+    h.get_by_label("Importer (1 fichier)");
     let notice = h.state().notice().unwrap().text.clone();
     assert!(
         notice.contains("À importer dans w.sqlite : Effets.csv"),

@@ -258,7 +258,7 @@ fn the_import_view_lists_batches() {
     h.state_mut().push(Command::AddImportFiles(vec![dropped]));
     h.run();
     h.get_by_label("Effets.csv (bnpv-effects)");
-    h.get_by_label("Importer (1 fichier(s))");
+    h.get_by_label("Importer (1 fichier)");
 }
 
 #[test]
@@ -278,7 +278,7 @@ fn a_file_imported_in_the_window_goes_in_while_the_window_keeps_wal() {
     std::fs::write(&file, &bytes[..=cut]).unwrap();
     h.state_mut().push(Command::AddImportFiles(vec![file]));
     h.run();
-    h.get_by_label("Importer (1 fichier(s))").click();
+    h.get_by_label("Importer (1 fichier)").click();
     // A spinner turns while the import runs on its worker.
     h.run_steps(2);
     h.state_mut().wait_for_jobs();

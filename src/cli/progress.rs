@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
-use crate::jobs::{Job, Progress};
+use crate::jobs::{Job, Phase, Progress};
 
 /// Runs `work` on a named worker thread and draws its progress on stderr
 /// (a bar with a rate on long work, nothing when stderr is not a terminal).
@@ -28,17 +28,17 @@ pub fn run_with_progress<T: Send + 'static>(
         .progress_chars("=> "),
     );
     let started = Instant::now();
-    let mut phase = String::new();
+    let mut phase = Phase::Starting;
     let mut phase_started = Instant::now();
     while !job.is_finished() {
         std::thread::sleep(Duration::from_millis(100));
         let now_phase = progress.phase();
         if now_phase != phase {
-            if !phase.is_empty() && !bar.is_hidden() {
+            if phase != Phase::Starting && !bar.is_hidden() {
                 bar.println(format!("{phase}: done"));
             }
             phase = now_phase;
-            bar.set_message(phase.clone());
+            bar.set_message(phase.to_string());
             bar.reset();
             phase_started = Instant::now();
         }

@@ -18,53 +18,17 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::linking::MatchStatus;
+use crate::model::linking::NameStatus;
 use crate::review::DecisionKey;
 use crate::store::Store;
 use crate::store::matching::TranscodingRow;
 use crate::store::review::DecisionStatus;
 
-/// Where a name stands in a published table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PublicStatus {
-    /// Linked by matching alone, with certainty.
-    Auto,
-    /// Linked by a reviewer.
-    Approved,
-    /// Waiting for a reviewer (or flagged for review again).
-    Pending,
-    /// Put aside by a reviewer: still waiting.
-    Deferred,
-    /// A reviewer said it designates no drug of the referential.
-    Rejected,
-    /// Nothing plausible, or an unspecific entry.
-    Unmatched,
-}
-
-impl PublicStatus {
-    /// The identifier written in the files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PublicStatus::Auto => "auto",
-            PublicStatus::Approved => "approved",
-            PublicStatus::Pending => "pending",
-            PublicStatus::Deferred => "deferred",
-            PublicStatus::Rejected => "rejected",
-            PublicStatus::Unmatched => "unmatched",
-        }
-    }
-
-    /// Whether the name is linked, so that its codes may be published.
-    pub fn is_linked(self) -> bool {
-        matches!(self, PublicStatus::Auto | PublicStatus::Approved)
-    }
-}
-
 /// What a published table says of one name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicLink {
     /// Its status.
-    pub status: PublicStatus,
+    pub status: NameStatus,
     /// How it was linked or proposed ("flagged" for an approval to review
     /// again).
     pub method: String,
@@ -102,20 +66,13 @@ impl PublicLinks {
         let (status, method) = match &row.decision {
             Some(d) => match d.status {
                 DecisionStatus::Approved if self.flagged.contains(&d.key) => {
-                    (PublicStatus::Pending, FLAGGED_METHOD.to_string())
+                    (NameStatus::Pending, FLAGGED_METHOD.to_string())
                 }
-                DecisionStatus::Approved => (PublicStatus::Approved, resolved.method),
-                DecisionStatus::Rejected => (PublicStatus::Rejected, resolved.method),
-                DecisionStatus::Deferred => (PublicStatus::Deferred, resolved.method),
+                DecisionStatus::Approved => (NameStatus::Approved, resolved.method),
+                DecisionStatus::Rejected => (NameStatus::Rejected, resolved.method),
+                DecisionStatus::Deferred => (NameStatus::Deferred, resolved.method),
             },
-            None => (
-                match row.status {
-                    MatchStatus::Auto => PublicStatus::Auto,
-                    MatchStatus::Pending => PublicStatus::Pending,
-                    MatchStatus::Unmatched => PublicStatus::Unmatched,
-                },
-                resolved.method,
-            ),
+            None => (NameStatus::from(row.status), resolved.method),
         };
         PublicLink {
             status,

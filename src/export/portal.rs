@@ -31,7 +31,7 @@ use crate::indicators::disclosure::{Rule, STATUS_MASKED, STATUS_SHOWN};
 use crate::indicators::{
     Breakdown, Computation, Indicators, PendingShare, Period, max_pending_share, pending_share,
 };
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 use crate::store::Store;
 
 /// Columns holding published counts, each with the column of its status:
@@ -93,24 +93,6 @@ pub fn check_pending(store: &Store, allow_pending: bool) -> Result<PendingShare>
     Ok(share)
 }
 
-/// The phases of an export, as [`Progress::phase`] names them.
-pub mod phase {
-    /// Checking the pending share.
-    pub const CHECK_PENDING: &str = "check pending";
-    /// Preparing the linked observations of the period.
-    pub const PREPARE: &str = "prepare indicators";
-    /// The indicators of every substance.
-    pub const SUBSTANCES: &str = "substance indicators";
-    /// The global page.
-    pub const GLOBAL: &str = "global indicators";
-    /// The transcoding table.
-    pub const TRANSCODING: &str = "transcoding table";
-    /// Writing the files (one unit per table).
-    pub const WRITE: &str = "write files";
-    /// Renaming the finished directory into place.
-    pub const REPLACE: &str = "replace directory";
-}
-
 /// Writes the portal datasets of `store` into `out` (replaced whole),
 /// reporting its phases on `progress` and stopping when it is cancelled.
 pub fn export_portal(
@@ -119,19 +101,19 @@ pub fn export_portal(
     options: &PortalOptions,
     progress: &Progress,
 ) -> Result<PortalSummary> {
-    progress.start_phase(phase::CHECK_PENDING, 0);
+    progress.start_phase(Phase::CheckPending, 0);
     let pending = check_pending(store, options.allow_pending)?;
     // A directory the export would refuse is refused before the long part.
     refuse_foreign_dir(out)?;
     progress.check_cancel()?;
-    progress.start_phase(phase::PREPARE, 0);
+    progress.start_phase(Phase::PrepareIndicators, 0);
     let computation = Computation::new(store, options.period)?;
     let rule = computation.rule();
     progress.check_cancel()?;
-    progress.start_phase(phase::SUBSTANCES, 0);
+    progress.start_phase(Phase::SubstanceIndicators, 0);
     let substances = computation.all_substances()?;
     progress.check_cancel()?;
-    progress.start_phase(phase::GLOBAL, 0);
+    progress.start_phase(Phase::GlobalIndicators, 0);
     let global = computation.global()?;
     progress.check_cancel()?;
     let mut tables = vec![substance_table(&substances)];
@@ -175,12 +157,12 @@ pub fn export_portal(
             std::iter::once((&global, b)),
         ));
     }
-    progress.start_phase(phase::TRANSCODING, 0);
+    progress.start_phase(Phase::TranscodingTable, 0);
     tables.push(transcoding_table(store, &computation)?);
     progress.check_cancel()?;
 
     refuse_foreign_dir(out)?;
-    progress.start_phase(phase::WRITE, tables.len() as u64 + 1);
+    progress.start_phase(Phase::WriteFiles, tables.len() as u64 + 1);
     let temp = temp_dir_beside(out)?;
     let written = write_all(store, &temp, &tables, rule, &computation, pending, progress);
     let files = match written {
@@ -190,7 +172,7 @@ pub fn export_portal(
             return Err(e);
         }
     };
-    progress.start_phase(phase::REPLACE, 0);
+    progress.start_phase(Phase::ReplaceDirectory, 0);
     replace_dir(&temp, out)?;
     Ok(PortalSummary {
         dir: out.to_path_buf(),

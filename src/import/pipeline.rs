@@ -13,7 +13,7 @@ use super::detect::fold_name;
 use super::table::{Row, Table};
 use super::{FileReport, ImportOptions};
 use crate::error::{Error, Result};
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 use crate::model::{Kind, Source};
 use crate::store::Store;
 use crate::store::imports::{
@@ -58,13 +58,12 @@ pub(super) fn import_opened(
     }
     let columns = Columns::resolve(kind, &spec, &table, &mapping)?;
     progress.start_phase(
-        format!(
-            "import {}",
-            path.file_name().map_or_else(
+        Phase::Import {
+            file: path.file_name().map_or_else(
                 || path.display().to_string(),
-                |n| n.to_string_lossy().to_string()
-            )
-        ),
+                |n| n.to_string_lossy().to_string(),
+            ),
+        },
         table.size_bytes,
     );
     let batch = NewBatch {

@@ -63,6 +63,13 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason a count is hidden.
+    pub const ALL: [Reason; 3] = [
+        Reason::SmallCount,
+        Reason::Complementary,
+        Reason::TotalHidden,
+    ];
+
     /// Identifier written in exports.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::Level;
-use crate::model::linking::MatchStatus;
+use crate::model::linking::NameStatus;
 use crate::review::DecisionKey;
 use crate::store::Store;
 pub use crate::store::indicators::{CountRow, Dimension, PatientDimension, Scope, YearRange};
@@ -217,7 +217,7 @@ pub fn pending_share_of(rows: &[crate::store::matching::TranscodingRow]) -> Pend
     };
     for row in rows {
         share.total += row.name.n_obs;
-        if crate::review::resolution(row).status == MatchStatus::Pending.as_str() {
+        if crate::review::resolution(row).status == NameStatus::Pending {
             share.pending += row.name.n_obs;
         }
     }
@@ -292,7 +292,7 @@ impl<'s> Computation<'s> {
                 proposed: Vec::new(),
             });
             entry.name_ids.push(row.name.id);
-            if resolved.status == MatchStatus::Pending.as_str() {
+            if resolved.status == NameStatus::Pending {
                 entry.proposed.extend(row.substance_codes.iter().cloned());
             }
         }
@@ -628,7 +628,7 @@ pub(crate) fn linked_codes(
     name_id: i64,
     resolved: &crate::review::Resolution,
 ) -> impl Iterator<Item = (i64, String)> + '_ {
-    let linked = resolved.status == "auto" || resolved.status == "approved";
+    let linked = resolved.status.is_linked();
     resolved
         .substance_codes
         .iter()

@@ -13,7 +13,7 @@ use super::*;
 use crate::import::fixtures::import_text;
 use crate::import::{ImportOptions, import_paths};
 use crate::jobs::Progress;
-use crate::model::linking::{Candidate, NameMatch, TargetLevel};
+use crate::model::linking::{Candidate, MatchStatus, NameMatch, TargetLevel};
 use crate::review::{Note, approve_candidate, reject};
 
 /// The cases. Kept by the cleaning: 1, 2, 3, 7, 8, 9. Left out: 4 (outside
@@ -236,7 +236,7 @@ fn linked_pairs(store: &Store) -> Vec<(i64, String)> {
     let mut pairs = Vec::new();
     for row in store.transcoding_rows().unwrap() {
         let resolved = crate::review::resolution(&row);
-        if resolved.status == "auto" || resolved.status == "approved" {
+        if resolved.status.is_linked() {
             pairs.extend(
                 resolved
                     .substance_codes

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use crate::error::Result;
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 use crate::matching::cascade::{propose, rule};
 use crate::matching::decide::{
     CALIBRATED, Ranked, SETTING_AUTO, SETTING_REVIEW, Thresholds, decide,
@@ -380,13 +380,13 @@ pub struct MatchSummary {
 
 /// Matches every distinct name of the workspace and stores the results.
 pub fn match_workspace(store: &mut Store, progress: &Progress) -> Result<MatchSummary> {
-    progress.start_phase("load referential", 0);
+    progress.start_phase(Phase::LoadReferential, 0);
     let rows = store.referential_rows()?;
     let referential = Referential::build(&rows);
     let names = store.drug_names()?;
     let t = thresholds(store)?;
     let years = store.name_years()?;
-    progress.start_phase("match names", names.len() as u64);
+    progress.start_phase(Phase::MatchNames, names.len() as u64);
     let started = std::time::Instant::now();
     let ranked = rank_all(&referential, &names, &years, progress)?;
     let ranking_ms = started.elapsed().as_millis();
@@ -411,7 +411,7 @@ pub fn match_workspace(store: &mut Store, progress: &Progress) -> Result<MatchSu
             candidates: ranked.candidates,
         });
     }
-    progress.start_phase("save results", 0);
+    progress.start_phase(Phase::SaveResults, 0);
     store.save_matches(&matches)?;
     let mut by: Vec<_> = tally.into_iter().collect();
     by.sort_by(|a, b| a.0.cmp(&b.0));

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::{Error, Place, Result};
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 use crate::matching::decide::{CalibrationPoint, Labelled, calibrate};
 use crate::matching::engine::{rank_all, save_thresholds};
 use crate::matching::referential::Referential;
@@ -254,7 +254,7 @@ pub fn calibrate_workspace(
                 .into(),
         ));
     }
-    progress.start_phase("rank labelled names", names.len() as u64);
+    progress.start_phase(Phase::RankLabelledNames, names.len() as u64);
     let ranked = rank_all(&referential, &names, &store.name_years()?, progress)?;
     let set: Vec<Labelled> = names
         .iter()

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use super::Level;
 
 /// One distinct drug name as typed, at its level.
@@ -108,6 +110,13 @@ pub enum TargetLevel {
 }
 
 impl TargetLevel {
+    /// Every target level, most specific first.
+    pub const ALL: [TargetLevel; 3] = [
+        TargetLevel::Specialite,
+        TargetLevel::Produit,
+        TargetLevel::Substance,
+    ];
+
     /// Stable identifier.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -146,6 +155,13 @@ pub enum MatchStatus {
 }
 
 impl MatchStatus {
+    /// Every status matching gives.
+    pub const ALL: [MatchStatus; 3] = [
+        MatchStatus::Auto,
+        MatchStatus::Pending,
+        MatchStatus::Unmatched,
+    ];
+
     /// Stable identifier.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -163,6 +179,76 @@ impl MatchStatus {
             "unmatched" => Some(MatchStatus::Unmatched),
             _ => None,
         }
+    }
+}
+
+/// Where a name stands once reviewers' decisions count: matching's status
+/// when nobody decided, else the decision. The transcoding table, the
+/// exports and the window all say it with these six values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NameStatus {
+    /// Linked by matching alone, with certainty.
+    Auto,
+    /// Linked by a reviewer.
+    Approved,
+    /// Waiting for a reviewer (or flagged for review again).
+    Pending,
+    /// Put aside by a reviewer: still waiting.
+    Deferred,
+    /// A reviewer said it designates no drug of the referential.
+    Rejected,
+    /// Nothing plausible, or an unspecific entry.
+    Unmatched,
+}
+
+impl NameStatus {
+    /// Every status, in the order the table's filter lists them.
+    pub const ALL: [NameStatus; 6] = [
+        NameStatus::Auto,
+        NameStatus::Pending,
+        NameStatus::Unmatched,
+        NameStatus::Approved,
+        NameStatus::Rejected,
+        NameStatus::Deferred,
+    ];
+
+    /// The identifier written in the files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameStatus::Auto => "auto",
+            NameStatus::Approved => "approved",
+            NameStatus::Pending => "pending",
+            NameStatus::Deferred => "deferred",
+            NameStatus::Rejected => "rejected",
+            NameStatus::Unmatched => "unmatched",
+        }
+    }
+
+    /// Parses [`NameStatus::as_str`].
+    pub fn parse(s: &str) -> Option<NameStatus> {
+        NameStatus::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+
+    /// Whether the name is linked, so that its codes may be published.
+    pub fn is_linked(self) -> bool {
+        matches!(self, NameStatus::Auto | NameStatus::Approved)
+    }
+}
+
+impl From<MatchStatus> for NameStatus {
+    fn from(status: MatchStatus) -> NameStatus {
+        match status {
+            MatchStatus::Auto => NameStatus::Auto,
+            MatchStatus::Pending => NameStatus::Pending,
+            MatchStatus::Unmatched => NameStatus::Unmatched,
+        }
+    }
+}
+
+impl fmt::Display for NameStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

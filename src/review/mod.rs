@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::env::now_iso;
 use crate::error::{Error, Result};
 use crate::model::Level;
-use crate::model::linking::{DrugName, MatchStatus, TargetLevel};
+use crate::model::linking::{DrugName, MatchStatus, NameStatus, TargetLevel};
 use crate::normalize::normalize_name;
 use crate::store::Store;
 use crate::store::matching::TranscodingRow;
@@ -609,9 +609,9 @@ pub fn flagged(store: &Store) -> Result<Vec<Flagged>> {
 /// transcoding table and export show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolution {
-    /// `auto`, `pending`, `unmatched`, or the decision: `approved`,
-    /// `rejected`.
-    pub status: &'static str,
+    /// Auto, pending, unmatched, or the decision: approved or rejected (a
+    /// deferral leaves matching's status).
+    pub status: NameStatus,
     /// Matching's method, or the decision's ("reused" when the decision was
     /// made on another spelling of the key).
     pub method: String,
@@ -628,7 +628,10 @@ pub struct Resolution {
 pub fn resolution(row: &TranscodingRow) -> Resolution {
     match &row.decision {
         Some(d) if d.status.is_final() => Resolution {
-            status: d.status.as_str(),
+            status: match d.status {
+                DecisionStatus::Rejected => NameStatus::Rejected,
+                _ => NameStatus::Approved,
+            },
             method: if d.name == row.name.name {
                 d.method.clone()
             } else {
@@ -639,7 +642,7 @@ pub fn resolution(row: &TranscodingRow) -> Resolution {
             decision: Some(d.clone()),
         },
         _ => Resolution {
-            status: row.status.as_str(),
+            status: NameStatus::from(row.status),
             method: row.method.clone(),
             score: row.score,
             substance_codes: row.substance_codes.clone(),

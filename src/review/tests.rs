@@ -291,7 +291,7 @@ fn approve_reject_defer_comment_leave_the_queue_and_are_audited() {
             .iter()
             .find(|r| r.name.name == name && r.name.level == level)
             .unwrap();
-        resolution(row).status
+        resolution(row).status.as_str()
     };
     assert_eq!(status("DOLIPRANNE", Level::Produit), "approved");
     assert_eq!(status("EFERALGAN", Level::Produit), "rejected");
@@ -465,7 +465,10 @@ fn a_later_extract_reuses_decisions_and_records_it_once() {
     let rows = store.transcoding_rows().unwrap();
     let row = rows.iter().find(|r| r.name.name == "Dolipranne").unwrap();
     let r = resolution(row);
-    assert_eq!((r.status, r.method.as_str()), ("approved", "reused"));
+    assert_eq!(
+        (r.status.as_str(), r.method.as_str()),
+        ("approved", "reused")
+    );
     assert_eq!(r.substance_codes, vec!["02202"]);
     assert_eq!(record_reuses(&mut store, "importer").unwrap(), 1);
     assert_eq!(record_reuses(&mut store, "importer").unwrap(), 0);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::referential::{CIP_FILE, CIS_FILE, COMPO_FILE, GENER_FILE};
 use crate::error::{Error, Result};
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 
 /// The files and the field holding the CIS in each.
 const FILES: [(&str, usize); 4] = [
@@ -48,7 +48,7 @@ pub(crate) fn write(
 ) -> Result<Vec<PathBuf>> {
     let target = out_dir.join("bdpm");
     std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
-    progress.start_phase("writing BDPM subset", FILES.len() as u64);
+    progress.start_phase(Phase::WriteBdpmSubset, FILES.len() as u64);
     let mut files = Vec::with_capacity(FILES.len());
     for (name, field) in FILES {
         progress.check_cancel()?;

@@ -16,7 +16,7 @@ use super::csv_out::{OutFile, push_field};
 use super::drugs::Catalogue;
 use super::names::name_key;
 use crate::error::{Error, Place, Result};
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 
 /// Case file name.
 pub const CASES_FILE: &str = "Cas-Patients.csv";
@@ -550,7 +550,7 @@ pub(crate) fn write(
     let mut line = String::with_capacity(256);
     let mut case_drugs: Vec<u32> = Vec::with_capacity(32);
 
-    progress.start_phase("generating cases", cases as u64);
+    progress.start_phase(Phase::GenerateCases, cases as u64);
     for case in 0..cases {
         if case % 1000 == 0 {
             progress.check_cancel()?;

@@ -16,7 +16,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 use super::names::{fold_upper, name_key, product_part};
 use super::referential::Referential;
 use crate::error::{Error, Place, Result};
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 
 /// The tables, in the order they are written: (file stem = sheet name,
 /// column names).
@@ -348,7 +348,7 @@ pub(crate) fn write(
             .collect(),
     );
 
-    progress.start_phase("writing CODEX", TABLES.len() as u64);
+    progress.start_phase(Phase::WriteCodex, TABLES.len() as u64);
     let mut files = Vec::with_capacity(TABLES.len());
     for (i, rows) in tables.iter().enumerate() {
         progress.check_cancel()?;

@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Place, Result};
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 
 pub use bnpv::{CASES_FILE, DRUGS_FILE, EFFECTS_FILE};
 
@@ -103,7 +103,7 @@ pub fn generate(options: &SampleOptions, progress: &Progress) -> Result<SampleSu
     require_dir(&options.datamed_dir, "the DataMed lists")?;
     std::fs::create_dir_all(&options.out_dir).map_err(|e| Error::io(&options.out_dir, e))?;
 
-    progress.start_phase("reading BDPM and DataMed lists", 1);
+    progress.start_phase(Phase::ReadReferenceData, 1);
     let referential = referential::Referential::load(
         &referential::Sources {
             bdpm_current: &options.bdpm_current,

@@ -49,21 +49,19 @@ pub enum DecisionStatus {
 }
 
 impl DecisionStatus {
+    /// Every decision a reviewer can take.
+    pub const ALL: [DecisionStatus; 3] = [
+        DecisionStatus::Approved,
+        DecisionStatus::Rejected,
+        DecisionStatus::Deferred,
+    ];
+
     /// Stable identifier (workspace, exchange files, exports).
     pub fn as_str(self) -> &'static str {
         match self {
             DecisionStatus::Approved => "approved",
             DecisionStatus::Rejected => "rejected",
             DecisionStatus::Deferred => "deferred",
-        }
-    }
-
-    /// The label agents read.
-    pub fn label(self) -> &'static str {
-        match self {
-            DecisionStatus::Approved => "Validé",
-            DecisionStatus::Rejected => "Rejeté",
-            DecisionStatus::Deferred => "Reporté",
         }
     }
 
@@ -153,6 +151,19 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// Every action the audit log records.
+    pub const ALL: [AuditAction; 9] = [
+        AuditAction::Approve,
+        AuditAction::Reject,
+        AuditAction::Defer,
+        AuditAction::Comment,
+        AuditAction::Import,
+        AuditAction::Reused,
+        AuditAction::Revert,
+        AuditAction::Undo,
+        AuditAction::Redo,
+    ];
+
     /// Stable identifier.
     pub fn as_str(self) -> &'static str {
         match self {

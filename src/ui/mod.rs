@@ -15,6 +15,7 @@ use eframe::egui;
 pub mod app;
 pub mod command;
 pub mod diff;
+pub mod i18n;
 pub mod model;
 pub mod session;
 pub mod state;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Level;
+use crate::model::linking::NameStatus;
 use crate::review::{QueueQuery, QueueSort};
 
 /// How many recent workspaces the menu lists.
@@ -30,15 +31,13 @@ pub enum View {
 }
 
 impl View {
-    /// The tab label.
-    pub fn label(self) -> &'static str {
-        match self {
-            View::Import => "Importer",
-            View::Review => "Revue",
-            View::Transcoding => "Table de transcodage",
-            View::Indicators => "Indicateurs",
-        }
-    }
+    /// Every view, in the order of the tabs.
+    pub const ALL: [View; 4] = [
+        View::Import,
+        View::Review,
+        View::Transcoding,
+        View::Indicators,
+    ];
 }
 
 /// Queue order, as kept between sessions.
@@ -60,15 +59,6 @@ impl SortChoice {
         SortChoice::Score,
         SortChoice::Name,
     ];
-
-    /// The label agents read.
-    pub fn label(self) -> &'static str {
-        match self {
-            SortChoice::Observations => "Observations",
-            SortChoice::Score => "Score",
-            SortChoice::Name => "Nom",
-        }
-    }
 
     fn core(self) -> QueueSort {
         match self {
@@ -100,16 +90,6 @@ impl ScoreBand {
         ScoreBand::Low,
         ScoreBand::VeryLow,
     ];
-
-    /// The label agents read.
-    pub fn label(self) -> &'static str {
-        match self {
-            ScoreBand::High => "≥ 0,90",
-            ScoreBand::Medium => "0,75 – 0,90",
-            ScoreBand::Low => "0,55 – 0,75",
-            ScoreBand::VeryLow => "< 0,55",
-        }
-    }
 
     /// `[min, max)` of the band.
     pub fn range(self) -> (Option<f64>, Option<f64>) {
@@ -170,9 +150,8 @@ impl QueueFilter {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TableFilter {
-    /// Status (`auto`, `pending`, `unmatched`, `approved`, `rejected`,
-    /// `deferred`), none for all.
-    pub status: Option<String>,
+    /// Status, none for all.
+    pub status: Option<NameStatus>,
     /// Method, none for all.
     pub method: Option<String>,
     /// Reviewer, none for all.

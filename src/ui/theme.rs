@@ -5,6 +5,8 @@
 use eframe::egui;
 use egui::{Color32, Context, FontFamily, FontId, TextStyle, Theme};
 
+use crate::model::linking::NameStatus;
+
 /// Space between blocks.
 pub const GAP: f32 = 8.0;
 /// Space between sections of a view.
@@ -93,14 +95,12 @@ pub fn apply(ctx: &Context) {
     });
 }
 
-/// The colour of a status or decision (`auto`, `pending`, `unmatched`,
-/// `approved`, `rejected`, `deferred`).
-pub fn status_color(status: &str) -> Color32 {
+/// The colour of where a name stands.
+pub fn status_color(status: NameStatus) -> Color32 {
     match status {
-        "auto" | "approved" => GOOD,
-        "pending" | "deferred" => WAIT,
-        "unmatched" | "rejected" => BAD,
-        _ => MUTED,
+        NameStatus::Auto | NameStatus::Approved => GOOD,
+        NameStatus::Pending | NameStatus::Deferred => WAIT,
+        NameStatus::Unmatched | NameStatus::Rejected => BAD,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::export::portal::PortalSummary;
 use crate::jobs::{Job, Progress};
 use crate::ui::command::Command;
+use crate::ui::i18n;
 use crate::ui::model::{self, ImportRun, ImportStop, Loaded, Snapshot};
 use crate::ui::session::{JobKind, JobView, Workspace};
 
@@ -69,7 +70,7 @@ impl WorkbenchApp {
             let p = r.work.progress();
             JobView {
                 kind: r.kind,
-                phase: model::phase_label(&p.phase()),
+                phase: p.phase(),
                 done: p.done(),
                 total: p.total(),
             }
@@ -102,7 +103,10 @@ impl WorkbenchApp {
             });
         match spawned {
             Ok(_) => self.file_dialog = Some(rx),
-            Err(e) => self.say_error(format!("Le dialogue de fichier n'a pas pu s'ouvrir : {e}")),
+            Err(e) => self.say_error(format!(
+                "Le dialogue de fichier n'a pas pu s'ouvrir : {}",
+                i18n::errors::io(e.kind())
+            )),
         }
     }
 
@@ -124,7 +128,7 @@ impl WorkbenchApp {
         if let Some(running) = &self.job {
             self.say_error(format!(
                 "{} en cours : attendez sa fin ou annulez-la",
-                running.kind.label()
+                i18n::job_kind(running.kind)
             ));
             return;
         }
@@ -213,8 +217,11 @@ impl WorkbenchApp {
         }
         if loaded.reused > 0 {
             self.say(format!(
-                "{} nom(s) reprennent une décision déjà prise (consigné dans l'historique)",
-                loaded.reused
+                "{} déjà prise (consigné dans l'historique)",
+                match loaded.reused {
+                    1 => "1 nom reprend une décision".to_string(),
+                    n => format!("{} noms reprennent une décision", i18n::int(n as i64)),
+                }
             ));
         }
         self.indicators.reset(&path);
@@ -260,11 +267,14 @@ impl WorkbenchApp {
                     m.file.display()
                 ));
             }
-            Some(ImportStop::Failed { message, .. }) => self.say_error(format!(
-                "{done} fichier(s) importé(s), puis arrêt : {message}"
+            Some(ImportStop::Failed { error, .. }) => self.say_error(format!(
+                "{}, puis arrêt : {}",
+                i18n::count(done as i64, "fichier importé", "fichiers importés"),
+                i18n::error(error)
             )),
             None => self.say(format!(
-                "{done} fichier(s) importé(s) ; lancez l'appariement pour revoir les nouveaux noms"
+                "{} ; lancez l'appariement pour revoir les nouveaux noms",
+                i18n::count(done as i64, "fichier importé", "fichiers importés")
             )),
         }
         self.import.last = Some(run);

@@ -1,12 +1,11 @@
 //! The keyboard: shortcuts turned into commands (the same commands the
-//! buttons emit), and the one-line description of an undone or redone step.
+//! buttons emit).
 
 use std::path::PathBuf;
 
 use eframe::egui::{self, Key, Modifiers};
 
 use super::WorkbenchApp;
-use crate::review::{self, AuditEntry};
 use crate::ui::command::Command;
 use crate::ui::state::View;
 
@@ -88,35 +87,4 @@ impl WorkbenchApp {
         });
         self.commands.extend(found);
     }
-}
-
-/// What a step did, in a few words.
-pub(super) fn describe_step(entries: &[AuditEntry]) -> String {
-    let Some(e) = entries.first() else {
-        return String::new();
-    };
-    let what = match e.action {
-        review::AuditAction::Approve => {
-            let target = e
-                .after
-                .as_ref()
-                .and_then(|d| d.target.as_ref())
-                .map(|t| format!(" ; cible : {}", t.name))
-                .unwrap_or_default();
-            format!("Validé : {}{target}", e.name)
-        }
-        review::AuditAction::Reject => format!("Rejeté (aucun lien) : {}", e.name),
-        review::AuditAction::Defer => format!("Reporté : {}", e.name),
-        review::AuditAction::Comment => format!("Commentaire enregistré : {}", e.name),
-        review::AuditAction::Undo => format!("Annulé : {}", e.name),
-        review::AuditAction::Redo => format!("Rétabli : {}", e.name),
-        review::AuditAction::Revert => format!("Rétabli l'état antérieur : {}", e.name),
-        other => format!("{} : {}", other.as_str(), e.name),
-    };
-    let more = if entries.len() > 1 {
-        format!(" (+{} autre(s))", entries.len() - 1)
-    } else {
-        String::new()
-    };
-    format!("{what}{more} — enregistré")
 }

@@ -26,7 +26,7 @@ use super::session::{
     Dialog, ImportState, IndicatorsState, Notice, ReviewState, TableState, Workspace,
 };
 use super::state::{UiState, View};
-use super::{theme, views};
+use super::{i18n, theme, views};
 
 mod files;
 mod jobs;
@@ -180,8 +180,8 @@ impl WorkbenchApp {
 
     fn fail(&mut self, e: &Error) {
         match e {
-            Error::Cancelled => self.say("Annulé : rien n'a été écrit"),
-            e => self.say_error(e.to_string()),
+            Error::Cancelled => self.say(i18n::error(e)),
+            e => self.say_error(i18n::error(e)),
         }
     }
 

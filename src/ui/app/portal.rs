@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use super::WorkbenchApp;
 use super::jobs::Work;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::portal::{PortalOptions, PortalSummary};
 use crate::jobs::Job;
 use crate::store::Store;
 use crate::ui::command::Command;
+use crate::ui::i18n;
 use crate::ui::session::{Dialog, JobKind, PortalExport};
 
 impl WorkbenchApp {
@@ -57,10 +58,7 @@ impl WorkbenchApp {
         }
         match (&mut self.dialog, result) {
             (Some(Dialog::PortalExport(d)), result) => {
-                d.outcome = Some(result.map_err(|e| match e {
-                    Error::Cancelled => "Annulé : rien n'a été écrit".to_string(),
-                    e => e.to_string(),
-                }));
+                d.outcome = Some(result.map_err(|e| i18n::error(&e)));
             }
             (_, Ok(_)) => {}
             (_, Err(e)) => self.fail(&e),
@@ -129,7 +127,7 @@ impl WorkbenchApp {
                 out.display()
             )),
             Ok(false) => None,
-            Err(e) => Some(e.to_string()),
+            Err(e) => Some(i18n::error(&e)),
         };
         d.outcome = refused.map(Err);
         if d.outcome.is_some() {

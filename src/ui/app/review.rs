@@ -8,9 +8,9 @@ use crate::normalize::normalize_name;
 use crate::review::queue::filter_queue;
 use crate::review::{self, AuditEntry, DecisionKey, Note, SearchHit};
 use crate::store::Store;
+use crate::ui::i18n;
 
 use super::WorkbenchApp;
-use super::keys::describe_step;
 use crate::ui::command::Command;
 use crate::ui::diff::align;
 use crate::ui::session::{Detail, Dialog};
@@ -268,7 +268,7 @@ impl WorkbenchApp {
         if let Some(kind) = self.writing() {
             self.say_error(format!(
                 "{} en cours : la décision attendra sa fin",
-                kind.label()
+                i18n::job_kind(kind)
             ));
             return;
         }
@@ -322,7 +322,7 @@ impl WorkbenchApp {
         }
         self.clamp_selection();
         self.review.scroll_to_selected = true;
-        self.say(describe_step(entries));
+        self.say(i18n::step(entries));
         self.refilter_table();
         self.load_table_history();
         self.load_detail();

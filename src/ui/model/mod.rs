@@ -8,10 +8,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::import::{ImportOptions, kind_from_file_name, kind_spec};
-use crate::jobs::Progress;
+use crate::jobs::{Phase, Progress};
 use crate::matching::engine::{MatchSummary, match_workspace};
 use crate::model::Kind;
 use crate::review::{self, DecisionKey, ReferentialSearch, ReviewProgress};
@@ -104,7 +105,7 @@ pub fn open(
     prepare_sample: bool,
     progress: &Progress,
 ) -> Result<Loaded> {
-    progress.start_phase("open workspace", 0);
+    progress.start_phase(Phase::OpenWorkspace, 0);
     let mut matched = None;
     if prepare_sample {
         let needs_work = {
@@ -135,9 +136,9 @@ fn load(
     reused: usize,
     progress: &Progress,
 ) -> Result<Loaded> {
-    progress.start_phase("read workspace", 0);
+    progress.start_phase(Phase::ReadWorkspace, 0);
     let snapshot = Snapshot::read(&store)?;
-    progress.start_phase("load referential", 0);
+    progress.start_phase(Phase::LoadReferential, 0);
     let search = ReferentialSearch::load(&store)?;
     Ok(Loaded {
         store,
@@ -208,15 +209,15 @@ impl MappingRequest {
 }
 
 /// Why an import stopped.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum ImportStop {
     /// A file's columns need mapping.
     Mapping(MappingRequest),
-    /// A file was refused (or the import cancelled): the message, and the
+    /// A file was refused (or the import cancelled): the error, and the
     /// files not imported.
     Failed {
         /// The error, naming the place.
-        message: String,
+        error: Arc<Error>,
         /// Files not imported (the failing one first).
         remaining: Vec<PathBuf>,
     },
@@ -269,7 +270,10 @@ pub fn import_files(
                 };
                 run.stop = Some(match mapping {
                     Some(m) => ImportStop::Mapping(m),
-                    None => ImportStop::Failed { message, remaining },
+                    None => ImportStop::Failed {
+                        error: Arc::new(e),
+                        remaining,
+                    },
                 });
                 break;
             }
@@ -334,32 +338,6 @@ pub fn export(path: &Path, out: &Path) -> Result<u64> {
     crate::export::export_transcoding(&Store::open(path)?, out)
 }
 
-/// The phase of a job in words agents read.
-pub fn phase_label(phase: &str) -> String {
-    use crate::export::portal::phase as portal;
-    let known = [
-        ("open workspace", "Ouverture de l'espace de travail"),
-        ("read workspace", "Lecture de l'espace de travail"),
-        ("load referential", "Chargement du référentiel"),
-        ("match names", "Appariement des noms"),
-        ("save results", "Enregistrement des résultats"),
-        (portal::CHECK_PENDING, "Vérification des noms en attente"),
-        (portal::PREPARE, "Préparation des observations liées"),
-        (portal::SUBSTANCES, "Indicateurs de chaque substance"),
-        (portal::GLOBAL, "Indicateurs de la base entière"),
-        (portal::TRANSCODING, "Table de transcodage"),
-        (portal::WRITE, "Écriture des fichiers"),
-        (portal::REPLACE, "Mise en place du dossier"),
-    ];
-    if let Some((_, fr)) = known.iter().find(|(en, _)| *en == phase) {
-        return (*fr).to_string();
-    }
-    match phase.strip_prefix("import ") {
-        Some(file) => format!("Import de {file}"),
-        None => phase.to_string(),
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -378,11 +356,5 @@ mod tests {
         };
         assert!(m.complete());
         assert_eq!(m.pairs(), vec![("A".to_string(), "a1".to_string())]);
-    }
-
-    #[test]
-    fn phases_read_in_french() {
-        assert_eq!(phase_label("match names"), "Appariement des noms");
-        assert_eq!(phase_label("import Effets.csv"), "Import de Effets.csv");
     }
 }

@@ -30,15 +30,6 @@ pub enum Figures {
 impl Figures {
     /// Every choice, in the order of the selector.
     pub const ALL: [Figures; 3] = [Figures::Both, Figures::Published, Figures::Internal];
-
-    /// The selector's label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Figures::Both => "Publiée et interne",
-            Figures::Published => "Publiée seule",
-            Figures::Internal => "Interne seule",
-        }
-    }
 }
 
 /// Why the view has no fresh figures.

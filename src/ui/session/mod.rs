@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::export::portal::PortalSummary;
 use crate::indicators::{PendingShare, Period, YearRange};
+use crate::jobs::Phase;
 use crate::matching::engine::MatchSummary;
 use crate::model::linking::TargetLevel;
 use crate::review::{AuditEntry, IdenticalPreview, ReferentialSearch, SearchHit};
@@ -154,17 +155,15 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    /// The label agents read.
-    pub fn label(self) -> &'static str {
-        match self {
-            JobKind::Prepare => "Préparation de l'espace d'exemple",
-            JobKind::Open => "Ouverture",
-            JobKind::Import => "Import",
-            JobKind::Match => "Appariement",
-            JobKind::Export => "Export",
-            JobKind::PortalExport => "Export pour le portail",
-        }
-    }
+    /// Every kind of job.
+    pub const ALL: [JobKind; 6] = [
+        JobKind::Prepare,
+        JobKind::Open,
+        JobKind::Import,
+        JobKind::Match,
+        JobKind::Export,
+        JobKind::PortalExport,
+    ];
 
     /// Whether it writes to the workspace (decisions wait for it).
     pub fn writes(self) -> bool {
@@ -176,8 +175,8 @@ impl JobKind {
 pub struct JobView {
     /// What it does.
     pub kind: JobKind,
-    /// Its phase, in French.
-    pub phase: String,
+    /// Its phase.
+    pub phase: Phase,
     /// Units done and expected (0 when unknown).
     pub done: u64,
     /// Units expected.

@@ -3,6 +3,7 @@
 //! progress and stop button, last message), and what the window shows
 //! before a workspace is open (first-run preparation of the sample).
 
+use crate::ui::i18n;
 use eframe::egui;
 use egui::{Align, Layout, ProgressBar, RichText};
 
@@ -84,7 +85,7 @@ pub fn top_bar_ui(
                 View::Transcoding,
                 View::Indicators,
             ] {
-                let text = RichText::new(view.label()).strong();
+                let text = RichText::new(i18n::view(view)).strong();
                 if ui.selectable_label(state.view == view, text).clicked() {
                     out.push(Command::ShowView(view));
                 }
@@ -146,10 +147,10 @@ fn progress_text(job: &JobView) -> (f32, String) {
         let fraction = (job.done as f32 / job.total as f32).clamp(0.0, 1.0);
         (
             fraction,
-            format!("{} ({:.0} %)", job.phase, fraction * 100.0),
+            format!("{} ({:.0} %)", i18n::phase(&job.phase), fraction * 100.0),
         )
     } else {
-        (0.0, job.phase.clone())
+        (0.0, i18n::phase(&job.phase))
     }
 }
 
@@ -158,7 +159,7 @@ fn progress_text(job: &JobView) -> (f32, String) {
 /// button.
 pub fn job_progress_ui(ui: &mut egui::Ui, job: &JobView, out: &mut Vec<Command>) {
     let (fraction, text) = progress_text(job);
-    ui.label(RichText::new(format!("{} :", job.kind.label())).color(theme::MUTED));
+    ui.label(RichText::new(format!("{} :", i18n::job_kind(job.kind))).color(theme::MUTED));
     if job.total > 0 {
         ui.add(
             ProgressBar::new(fraction)
@@ -188,7 +189,7 @@ fn stop_button_ui(ui: &mut egui::Ui, out: &mut Vec<Command>) {
 /// length is unknown), then its stop button.
 fn job_progress_block_ui(ui: &mut egui::Ui, job: &JobView, out: &mut Vec<Command>) {
     let width = theme::PROGRESS_WIDTH * 1.5;
-    ui.label(RichText::new(&job.phase).strong());
+    ui.label(RichText::new(i18n::phase(&job.phase)).strong());
     ui.add_space(theme::GAP);
     let bar = ProgressBar::new(progress_text(job).0)
         .fill(theme::PROGRESS_FILL)
@@ -212,7 +213,7 @@ pub fn empty_ui(ui: &mut egui::Ui, job: Option<&JobView>, out: &mut Vec<Command>
             ui.add_space(theme::GAP);
             match job {
                 Some(job) => {
-                    ui.label(RichText::new(job.kind.label()).size(16.0));
+                    ui.label(RichText::new(i18n::job_kind(job.kind)).size(16.0));
                     ui.add_space(theme::GAP);
                     job_progress_block_ui(ui, job, out);
                     if job.kind == JobKind::Prepare {

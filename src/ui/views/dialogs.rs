@@ -13,8 +13,8 @@ use super::super::command::Command;
 use super::super::model::MappingRequest;
 use super::super::session::{Dialog, JobKind, JobView, PortalExport};
 use super::super::theme;
-use super::{fmt_int, fmt_percent, target_level_label};
 use crate::model::linking::TargetLevel;
+use crate::ui::i18n;
 
 /// Draws the open dialog, if any.
 pub fn dialogs_ui(
@@ -53,19 +53,24 @@ pub fn dialogs_ui(
             ui.set_max_width(560.0);
             ui.heading("Appliquer aux noms identiques");
             let what = match &p.source.target {
-                Some(t) => format!("{} : {}", p.source.status.label(), t.name),
-                None => p.source.status.label().to_string(),
+                Some(t) => format!("{} : {}", i18n::decision_status(p.source.status), t.name),
+                None => i18n::decision_status(p.source.status).to_string(),
             };
             ui.label(format!(
-                "La décision « {what} » prise sur « {} » s'appliquera à {} nom(s) ({} niveau(x), {} observations) \
+                "La décision « {what} » prise sur « {} » s'appliquera à {} ({}, {}) \
                  identiques une fois normalisés, que personne n'a revus :",
                 p.source.name,
-                p.names.len(),
-                p.keys,
-                fmt_int(p.observations)
+                i18n::count(p.names.len() as i64, "nom", "noms"),
+                i18n::count(p.keys as i64, "niveau", "niveaux"),
+                i18n::count(p.observations, "observation", "observations")
             ));
             for n in p.names.iter().take(12) {
-                ui.label(format!("• {} ({}, {} obs.)", n.name, n.level.label(), n.n_obs));
+                ui.label(format!(
+                    "• {} ({}, {} obs.)",
+                    n.name,
+                    i18n::level(n.level),
+                    n.n_obs
+                ));
             }
             if p.names.len() > 12 {
                 ui.label(format!("… et {} autres", p.names.len() - 12));
@@ -133,10 +138,10 @@ fn portal_ui(
             ui.label(
                 RichText::new(format!(
                     "{} des observations ({} sur {}) — limite de l'espace : {}",
-                    fmt_percent(d.pending.share()),
-                    fmt_int(d.pending.pending),
-                    fmt_int(d.pending.total),
-                    fmt_percent(d.max_pending)
+                    i18n::percent(d.pending.share()),
+                    i18n::int(d.pending.pending),
+                    i18n::int(d.pending.total),
+                    i18n::percent(d.max_pending)
                 ))
                 .color(color),
             );
@@ -209,8 +214,8 @@ fn portal_ui(
             ui.label(format!(
                 "{} fichiers, {} lignes de données en CSV et en JSON, {} substances",
                 summary.files.len(),
-                fmt_int(rows as i64),
-                fmt_int(summary.substances as i64),
+                i18n::int(rows as i64),
+                i18n::int(summary.substances as i64),
             ));
             egui::CollapsingHeader::new("Fichiers écrits")
                 .id_salt("portal-files")
@@ -229,7 +234,7 @@ fn portal_ui(
                                         let (shown, rows) = match file.strip_suffix(".csv") {
                                             Some(stem) if written(&format!("{stem}.json")) => (
                                                 format!("{stem}.csv, .json"),
-                                                format!("{} lignes", fmt_int(*n as i64)),
+                                                format!("{} lignes", i18n::int(*n as i64)),
                                             ),
                                             _ => match file.strip_suffix(".json") {
                                                 Some(stem) if written(&format!("{stem}.csv")) => {
@@ -276,7 +281,7 @@ fn portal_ui(
         ui.label(
             RichText::new(format!(
                 "{} en cours : l'export attendra sa fin",
-                j.kind.label()
+                i18n::job_kind(j.kind)
             ))
             .small()
             .color(theme::MUTED),
@@ -364,7 +369,7 @@ fn search_ui(
             TargetLevel::Substance,
         ] {
             rerun |= ui
-                .radio_value(level, Some(l), target_level_label(l))
+                .radio_value(level, Some(l), i18n::target_level(l))
                 .changed();
         }
     });
@@ -390,7 +395,7 @@ fn search_ui(
                     check,
                     format!(
                         "{} {} — {}",
-                        target_level_label(hit.level),
+                        i18n::target_level(hit.level),
                         hit.code,
                         hit.name
                     ),

@@ -12,8 +12,8 @@ use super::super::model::{ImportStop, ImportedFile};
 use super::super::session::{ImportState, JobKind, JobView, Workspace};
 use super::super::theme;
 use super::chrome::job_progress_ui;
-use super::{fmt_int, fmt_time};
 use crate::import::kind_from_file_name;
+use crate::ui::i18n;
 
 /// The import view.
 pub fn import_ui(
@@ -48,7 +48,7 @@ pub fn import_ui(
                     for f in &run.imported {
                         report_ui(ui, f);
                     }
-                    if let Some(ImportStop::Failed { message, remaining }) = &run.stop {
+                    if let Some(ImportStop::Failed { error, remaining }) = &run.stop {
                         egui::Frame::new()
                             .fill(theme::CARD_FILL)
                             .stroke(egui::Stroke::new(1.0, theme::BAD))
@@ -56,11 +56,15 @@ pub fn import_ui(
                             .inner_margin(theme::GAP)
                             .show(ui, |ui| {
                                 ui.label(RichText::new("Import arrêté").strong().color(theme::BAD));
-                                ui.label(message);
+                                ui.label(i18n::error(error));
                                 ui.label(
                                     RichText::new(format!(
-                                        "{} fichier(s) non importé(s) ; le fichier refusé n'a rien laissé dans l'espace.",
-                                        remaining.len()
+                                        "{} ; le fichier refusé n'a rien laissé dans l'espace.",
+                                        i18n::count(
+                                            remaining.len() as i64,
+                                            "fichier non importé",
+                                            "fichiers non importés"
+                                        )
                                     ))
                                     .color(theme::MUTED),
                                 );
@@ -140,7 +144,10 @@ fn files_ui(
     }
     ui.add_space(theme::GAP);
     ui.horizontal(|ui| {
-        let label = format!("Importer ({} fichier(s))", st.files.len());
+        let label = format!(
+            "Importer ({})",
+            i18n::count(st.files.len() as i64, "fichier", "fichiers")
+        );
         if ui
             .add_enabled(
                 job.is_none() && has_ws && !st.files.is_empty(),
@@ -164,10 +171,10 @@ fn report_ui(ui: &mut egui::Ui, f: &ImportedFile) {
     let counts = f.batch.as_ref().map_or_else(String::new, |b| {
         format!(
             "{} lignes lues · {} gardées · {} rejetées · {} avertissements",
-            fmt_int(b.rows_read),
-            fmt_int(b.rows_kept),
-            fmt_int(b.rows_rejected),
-            fmt_int(b.warnings)
+            i18n::int(b.rows_read),
+            i18n::int(b.rows_kept),
+            i18n::int(b.rows_rejected),
+            i18n::int(b.warnings)
         )
     });
     let bad = f.batch.as_ref().is_some_and(|b| b.rows_rejected > 0);
@@ -211,7 +218,7 @@ fn report_ui(ui: &mut egui::Ui, f: &ImportedFile) {
             ui.label(
                 RichText::new(format!(
                     "… et {} autres (datamed status les liste toutes)",
-                    fmt_int(f.issue_total - f.issues.len() as i64)
+                    i18n::int(f.issue_total - f.issues.len() as i64)
                 ))
                 .color(theme::MUTED),
             );
@@ -250,9 +257,9 @@ fn matching_ui(
     ui.label(
         RichText::new(format!(
             "{} noms appariés ({} observations) · {} à revoir",
-            fmt_int(p.names),
-            fmt_int(p.observations),
-            fmt_int(p.names_to_review)
+            i18n::int(p.names),
+            i18n::int(p.observations),
+            i18n::int(p.names_to_review)
         ))
         .color(theme::MUTED),
     );
@@ -260,8 +267,8 @@ fn matching_ui(
         ui.label(
             RichText::new(format!(
                 "Dernier appariement : {} noms, {} observations, en {} ms",
-                fmt_int(m.names),
-                fmt_int(m.observations),
+                i18n::int(m.names),
+                i18n::int(m.observations),
                 m.ranking_ms
             ))
             .color(theme::MUTED),
@@ -304,10 +311,10 @@ fn batches_ui(ui: &mut egui::Ui, ws: &Workspace) {
                     .on_hover_text(format!("{}\nSHA-256 {}", b.file_name, b.sha256));
                 ui.label(&b.kind);
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    ui.label(fmt_int(b.rows_read));
+                    ui.label(i18n::int(b.rows_read));
                 });
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    ui.label(fmt_int(b.rows_kept));
+                    ui.label(i18n::int(b.rows_kept));
                 });
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                     let color = if b.rows_rejected > 0 {
@@ -315,12 +322,16 @@ fn batches_ui(ui: &mut egui::Ui, ws: &Workspace) {
                     } else {
                         theme::MUTED
                     };
-                    ui.label(RichText::new(fmt_int(b.rows_rejected)).color(color));
+                    ui.label(RichText::new(i18n::int(b.rows_rejected)).color(color));
                 });
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    ui.label(fmt_int(b.warnings));
+                    ui.label(i18n::int(b.warnings));
                 });
-                ui.label(format!("{} · {}", fmt_time(&b.imported_at), b.imported_by));
+                ui.label(format!(
+                    "{} · {}",
+                    i18n::date_time(&b.imported_at),
+                    b.imported_by
+                ));
                 ui.end_row();
             }
         });

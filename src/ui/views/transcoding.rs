@@ -16,19 +16,10 @@ use super::super::session::{TableState, Workspace};
 use super::super::state::{ScoreBand, TableFilter};
 use super::super::theme;
 use super::review::history_rows_ui;
-use super::{fmt_int, fmt_percent, fmt_score, fmt_time, status_label};
+use crate::model::linking::NameStatus;
 use crate::normalize::fold_upper;
 use crate::review::{DecisionStatus, resolution};
-
-/// Statuses the filter offers.
-const STATUSES: [&str; 6] = [
-    "auto",
-    "pending",
-    "unmatched",
-    "approved",
-    "rejected",
-    "deferred",
-];
+use crate::ui::i18n;
 
 /// The rows of `snap` the filter keeps, as indices.
 pub fn filter_rows(snap: &Snapshot, f: &TableFilter) -> Vec<usize> {
@@ -43,9 +34,9 @@ pub fn filter_rows(snap: &Snapshot, f: &TableFilter) -> Vec<usize> {
                 .decision
                 .as_ref()
                 .is_some_and(|d| d.status == DecisionStatus::Deferred);
-            let status_ok = match f.status.as_deref() {
+            let status_ok = match f.status {
                 None => true,
-                Some("deferred") => deferred,
+                Some(NameStatus::Deferred) => deferred,
                 Some(s) => r.status == s,
             };
             status_ok
@@ -107,24 +98,24 @@ fn progress_ui(ui: &mut egui::Ui, ws: &Workspace) {
             ui.label(RichText::new("Noms résolus").strong());
             ui.add(ProgressBar::new(p.name_share() as f32).fill(theme::PROGRESS_FILL).text(format!(
                 "{} / {} ({})",
-                fmt_int(p.names_resolved),
-                fmt_int(p.names),
-                fmt_percent(p.name_share())
+                i18n::int(p.names_resolved),
+                i18n::int(p.names),
+                i18n::percent(p.name_share())
             )));
             ui.label(RichText::new("Observations résolues").strong());
             ui.add(ProgressBar::new(p.observation_share() as f32).fill(theme::PROGRESS_FILL).text(format!(
                 "{} / {} ({})",
-                fmt_int(p.observations_resolved),
-                fmt_int(p.observations),
-                fmt_percent(p.observation_share())
+                i18n::int(p.observations_resolved),
+                i18n::int(p.observations),
+                i18n::percent(p.observation_share())
             )));
             ui.label(
                 RichText::new(format!(
                     "{} par l'appariement · {} par un relecteur · {} à revoir · {} à revoir à nouveau",
-                    fmt_int(p.names_auto),
-                    fmt_int(p.names_decided),
-                    fmt_int(p.names_to_review),
-                    fmt_int(p.flagged)
+                    i18n::int(p.names_auto),
+                    i18n::int(p.names_decided),
+                    i18n::int(p.names_to_review),
+                    i18n::int(p.flagged)
                 ))
                 .color(theme::MUTED),
             );
@@ -149,9 +140,9 @@ fn progress_ui(ui: &mut egui::Ui, ws: &Workspace) {
                     }
                     for t in &p.by_reviewer {
                         ui.label(&t.author);
-                        ui.label(fmt_int(t.approved));
-                        ui.label(fmt_int(t.rejected));
-                        ui.label(fmt_int(t.deferred));
+                        ui.label(i18n::int(t.approved));
+                        ui.label(i18n::int(t.rejected));
+                        ui.label(i18n::int(t.deferred));
                         ui.end_row();
                     }
                 });
@@ -171,12 +162,12 @@ fn filters_ui(
     ui.horizontal_wrapped(|ui| {
         ui.label("Statut");
         egui::ComboBox::from_id_salt("table-status")
-            .selected_text(f.status.as_deref().map_or("Tous", status_label))
+            .selected_text(f.status.map_or("Tous", i18n::name_status))
             .show_ui(ui, |ui| {
                 changed |= ui.selectable_value(&mut f.status, None, "Tous").changed();
-                for s in STATUSES {
+                for s in NameStatus::ALL {
                     changed |= ui
-                        .selectable_value(&mut f.status, Some(s.to_string()), status_label(s))
+                        .selectable_value(&mut f.status, Some(s), i18n::name_status(s))
                         .changed();
                 }
             })
@@ -190,12 +181,16 @@ fn filters_ui(
             }
         }
         egui::ComboBox::from_id_salt("table-method")
-            .selected_text(f.method.as_deref().unwrap_or("Toutes"))
+            .selected_text(
+                f.method
+                    .as_deref()
+                    .map_or("Toutes".to_string(), i18n::method),
+            )
             .show_ui(ui, |ui| {
                 changed |= ui.selectable_value(&mut f.method, None, "Toutes").changed();
                 for m in &methods {
                     changed |= ui
-                        .selectable_value(&mut f.method, Some(m.clone()), m)
+                        .selectable_value(&mut f.method, Some(m.clone()), i18n::method(m))
                         .changed();
                 }
             })
@@ -216,12 +211,12 @@ fn filters_ui(
             .on_hover_text("Relecteur");
         ui.label("Score");
         egui::ComboBox::from_id_salt("table-band")
-            .selected_text(f.band.map_or("Tous", ScoreBand::label))
+            .selected_text(f.band.map_or("Tous", i18n::score_band))
             .show_ui(ui, |ui| {
                 changed |= ui.selectable_value(&mut f.band, None, "Tous").changed();
                 for b in ScoreBand::ALL {
                     changed |= ui
-                        .selectable_value(&mut f.band, Some(b), b.label())
+                        .selectable_value(&mut f.band, Some(b), i18n::score_band(b))
                         .changed();
                 }
             })
@@ -248,8 +243,8 @@ fn filters_ui(
         ui.label(
             RichText::new(format!(
                 "{} / {} noms",
-                fmt_int(st.rows.len() as i64),
-                fmt_int(ws.snap.rows.len() as i64)
+                i18n::int(st.rows.len() as i64),
+                i18n::int(ws.snap.rows.len() as i64)
             ))
             .color(theme::MUTED),
         );
@@ -312,29 +307,33 @@ fn table_ui(ui: &mut egui::Ui, st: &TableState, ws: &Workspace, out: &mut Vec<Co
                     ui.label(&r.name.name);
                 });
                 row.col(|ui| {
-                    ui.label(r.name.level.label());
+                    ui.label(i18n::level(r.name.level));
                 });
                 row.col(|ui| {
-                    ui.label(fmt_int(r.name.n_obs));
+                    ui.label(i18n::int(r.name.n_obs));
                 });
                 row.col(|ui| {
-                    let status = if deferred { "deferred" } else { res.status };
+                    let status = if deferred {
+                        NameStatus::Deferred
+                    } else {
+                        res.status
+                    };
                     ui.label(
-                        RichText::new(status_label(status)).color(theme::status_color(status)),
+                        RichText::new(i18n::name_status(status)).color(theme::status_color(status)),
                     );
                 });
                 row.col(|ui| {
-                    ui.label(&res.method);
+                    ui.label(i18n::method(&res.method));
                 });
                 row.col(|ui| {
-                    ui.label(fmt_score(res.score));
+                    ui.label(i18n::score(res.score));
                 });
                 row.col(|ui| {
                     ui.label(ws.snap.substances_label(&res.substance_codes));
                 });
                 row.col(|ui| {
                     if let Some(d) = &r.decision {
-                        ui.label(format!("{} · {}", d.author, fmt_time(&d.decided_at)));
+                        ui.label(format!("{} · {}", d.author, i18n::date_time(&d.decided_at)));
                     }
                 });
                 if row.response().clicked() {
@@ -363,7 +362,7 @@ fn table_history_ui(ui: &mut egui::Ui, st: &TableState, ws: &Workspace, out: &mu
         ui.strong(format!(
             "Historique de « {} » ({})",
             row.name.name,
-            row.name.level.label()
+            i18n::level(row.name.level)
         ));
     });
     egui::ScrollArea::vertical()

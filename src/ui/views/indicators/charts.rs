@@ -6,11 +6,11 @@
 use eframe::egui::{self, RichText};
 use egui_plot::{AxisHints, Bar, BarChart, GridInput, GridMark, Plot, PlotPoint, Text};
 
-use super::super::fmt_int;
-use super::{impact_ui, published_text, reason_text};
+use super::{impact_ui, published_text};
 use crate::indicators::disclosure::{Rule, Shown};
 use crate::indicators::{Breakdown, Cell, Indicators};
 use crate::ui::command::Command;
+use crate::ui::i18n;
 use crate::ui::session::{Figures, IndicatorsState};
 use crate::ui::theme;
 
@@ -63,7 +63,7 @@ pub(super) fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut V
         ));
         ui.add_space(theme::SECTION_GAP);
         for f in Figures::ALL {
-            ui.selectable_value(&mut st.figures, f, f.label());
+            ui.selectable_value(&mut st.figures, f, i18n::figures(f));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             export_button_ui(ui, out);
@@ -71,10 +71,10 @@ pub(super) fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut V
     });
     let figures = st.figures;
     ui.horizontal(|ui| {
-        ui.label(RichText::new(format!("Cas : {}", fmt_int(ind.cases))).strong());
+        ui.label(RichText::new(format!("Cas : {}", i18n::int(ind.cases))).strong());
         ui.label(format!("publié : {}", published_text(ind.cases_shown)));
         if let Some(reason) = ind.cases_shown.reason() {
-            ui.colored_label(theme::HIDDEN_TEXT, reason_text(reason));
+            ui.colored_label(theme::HIDDEN_TEXT, i18n::hidden_reason(reason));
         }
         ui.label(
             RichText::new(format!("années {}–{}", ind.years.from, ind.years.to))
@@ -85,7 +85,7 @@ pub(super) fn charts_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut V
         ui.label(
             RichText::new(format!(
                 "Open Medic : {} patients/an, niveau d'usage {}{}",
-                fmt_int(p.per_year.round() as i64),
+                i18n::int(p.per_year.round() as i64),
                 p.usage_level,
                 p.rate_per_100k
                     .map(|r| format!(", {:.1} cas/an pour 100 000 patients", r))
@@ -294,9 +294,9 @@ fn hidden_cells_ui(
                         ui.label(title);
                         ui.label(short(&c.category)).on_hover_text(&c.category);
                         ui.label(published_text(c.shown));
-                        ui.label(RichText::new(fmt_int(c.count)).color(theme::INTERNAL_TEXT));
+                        ui.label(RichText::new(i18n::int(c.count)).color(theme::INTERNAL_TEXT));
                         ui.label(
-                            RichText::new(c.shown.reason().map_or("", reason_text))
+                            RichText::new(c.shown.reason().map_or("", i18n::hidden_reason))
                                 .color(theme::HIDDEN_TEXT),
                         );
                         ui.end_row();
@@ -345,7 +345,7 @@ fn chart_ui(
     for (i, c) in b.cells.iter().enumerate() {
         let at = position(i);
         let published = published_text(c.shown);
-        let internal = fmt_int(c.count);
+        let internal = i18n::int(c.count);
         let hidden = c.shown.reason().is_some();
         let (published_value, published_fill) = match c.shown {
             Shown::Value(v) => (v as f64, theme::ACCENT),
@@ -356,7 +356,7 @@ fn chart_ui(
             text.push_str(&format!("\nInterne : {internal}"));
         }
         if let Some(r) = c.shown.reason() {
-            text.push_str(&format!("\nMasqué : {}", reason_text(r)));
+            text.push_str(&format!("\nMasqué : {}", i18n::hidden_reason(r)));
         }
         hover.push(text);
         match figures {

@@ -11,10 +11,10 @@ mod charts;
 
 use eframe::egui::{self, AtomExt, RichText};
 
-use super::fmt_int;
 use crate::indicators::PendingImpact;
-use crate::indicators::disclosure::{Reason, Shown};
+use crate::indicators::disclosure::Shown;
 use crate::ui::command::Command;
+use crate::ui::i18n;
 use crate::ui::session::indicators::Trouble;
 use crate::ui::session::{Figures, IndicatorsState};
 use crate::ui::theme;
@@ -30,6 +30,16 @@ pub fn indicators_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<
             .id_salt("indicators-charts")
             .show(ui, |ui| charts::charts_ui(ui, st, out));
     });
+}
+
+/// Why the view has no fresh figures, in French.
+fn trouble_text(trouble: &Trouble) -> String {
+    match trouble {
+        Trouble::Failed(e) => i18n::error(e),
+        Trouble::WorkerStopped => {
+            "Le calcul des indicateurs s'est arrêté : rouvrez l'espace de travail".to_string()
+        }
+    }
 }
 
 /// Search, year range and the substance list.
@@ -48,9 +58,17 @@ fn picker_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>
     if search.changed() {
         st.refilter();
     }
+    // Until the first computation says which years the cases span, no
+    // range is offered: a made-up one would read as the data's.
+    let Some(bounds) = st.bounds.or(st.years) else {
+        ui.label(RichText::new("Lecture des cas et des substances…").color(theme::MUTED));
+        if let Some(e) = &st.error {
+            ui.colored_label(theme::BAD, trouble_text(e));
+        }
+        return;
+    };
     ui.horizontal(|ui| {
-        let bounds = st.bounds.or(st.years);
-        let (lo, hi) = bounds.map_or((1900, 2100), |b| (b.from, b.to));
+        let (lo, hi) = (bounds.from, bounds.to);
         let mut from = st.from.or(st.years.map(|y| y.from)).unwrap_or(lo);
         let mut to = st.to.or(st.years.map(|y| y.to)).unwrap_or(hi);
         let from_label = ui.label("Années de");
@@ -68,16 +86,12 @@ fn picker_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>
         }
     });
     if let Some(e) = &st.error {
-        let text = match e {
-            Trouble::Failed(e) => e.to_string(),
-            Trouble::WorkerStopped => "le calcul des indicateurs s'est arrêté".to_string(),
-        };
-        ui.colored_label(theme::BAD, text);
+        ui.colored_label(theme::BAD, trouble_text(e));
     }
     ui.label(
         RichText::new(format!(
-            "{} substance(s) — comptes de 1 à {} masqués au portail",
-            fmt_int(st.filtered.len() as i64),
+            "{} — comptes de 1 à {} masqués au portail",
+            i18n::count(st.filtered.len() as i64, "substance", "substances"),
             st.rule.threshold,
         ))
         .small()
@@ -95,9 +109,9 @@ fn picker_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>
                 let picked = st.selected.as_deref() == Some(s.code.as_str());
                 let cases = match (st.figures, s.cases_shown) {
                     (Figures::Both, Shown::Hidden(_)) => {
-                        format!("{MASKED} (interne {} cas)", fmt_int(s.cases))
+                        format!("{} (interne {} cas)", i18n::MASKED, i18n::int(s.cases))
                     }
-                    (Figures::Published, Shown::Hidden(_)) => MASKED.to_string(),
+                    (Figures::Published, Shown::Hidden(_)) => i18n::MASKED.to_string(),
                     (figures, shown) => {
                         format!("{} cas", shown_text(s.cases, shown, figures))
                     }
@@ -124,24 +138,11 @@ fn picker_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>
         });
 }
 
-/// Why a count is hidden, in French.
-pub(super) fn reason_text(reason: Reason) -> &'static str {
-    match reason {
-        Reason::SmallCount => "effectif inférieur au seuil de diffusion",
-        Reason::Complementary => "masqué pour qu'un petit effectif ne se déduise pas du total",
-        Reason::TotalHidden => "le total est lui-même masqué",
-    }
-}
-
-/// How the window says what the portal gets of a hidden count: one word
-/// whatever the reason, as the portal's neutral mark.
-pub(super) const MASKED: &str = "masqué";
-
 /// What the portal gets of a count, in words: the count, or "masqué".
 pub(super) fn published_text(shown: Shown) -> String {
     match shown {
-        Shown::Value(v) => fmt_int(v),
-        Shown::Hidden(_) => MASKED.to_string(),
+        Shown::Value(v) => i18n::int(v),
+        Shown::Hidden(_) => i18n::MASKED.to_string(),
     }
 }
 
@@ -149,7 +150,7 @@ pub(super) fn published_text(shown: Shown) -> String {
 /// one: the true one is written beside it where it differs).
 pub(super) fn shown_text(count: i64, shown: Shown, figures: Figures) -> String {
     match figures {
-        Figures::Internal => fmt_int(count),
+        Figures::Internal => i18n::int(count),
         _ => published_text(shown),
     }
 }
@@ -182,7 +183,7 @@ pub(super) fn impact_ui(ui: &mut egui::Ui, impact: &[PendingImpact]) {
             for p in impact {
                 ui.label(&p.name);
                 ui.label(p.level.as_str());
-                ui.label(format!("+{}", fmt_int(p.added_cases)));
+                ui.label(format!("+{}", i18n::int(p.added_cases)));
                 ui.end_row();
             }
         });

@@ -11,9 +11,9 @@ use super::super::super::command::Command;
 use super::super::super::diff::{Column, Op};
 use super::super::super::session::{Detail, Workspace};
 use super::super::super::theme;
-use super::super::{fmt_score, target_level_label};
 use crate::model::linking::Candidate;
 use crate::review::QueueItem;
+use crate::ui::i18n;
 
 pub(super) fn candidates_ui(
     ui: &mut egui::Ui,
@@ -100,7 +100,7 @@ fn candidate_ui(
         }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             ui.label(
-                RichText::new(fmt_score(c.score))
+                RichText::new(i18n::score(c.score))
                     .strong()
                     .color(theme::score_color(c.score)),
             );
@@ -111,16 +111,18 @@ fn candidate_ui(
         ui.label(
             RichText::new(format!(
                 "{} {}",
-                target_level_label(c.target_level),
+                i18n::target_level(c.target_level),
                 c.target_code
             ))
             .color(theme::MUTED),
         );
         ui.label(RichText::new("·").color(theme::MUTED));
-        ui.label(RichText::new(format!("règle : {}", c.method)).color(theme::ACCENT));
+        ui.label(
+            RichText::new(format!("règle : {}", i18n::method(&c.method))).color(theme::ACCENT),
+        );
         ui.label(RichText::new("·").color(theme::MUTED));
         ui.label(
-            RichText::new(format!("similarité {}", fmt_score(c.similarity))).color(theme::MUTED),
+            RichText::new(format!("similarité {}", i18n::score(c.similarity))).color(theme::MUTED),
         );
     });
     diff_ui(ui, item, columns);

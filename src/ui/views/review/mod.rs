@@ -20,8 +20,8 @@ use super::super::command::Command;
 use super::super::session::{ReviewState, Workspace};
 use super::super::state::QueueFilter;
 use super::super::theme;
-use super::{fmt_int, fmt_score, fmt_time, status_label};
 use crate::review::{AuditEntry, DecisionStatus, QueueItem};
+use crate::ui::i18n;
 
 /// The review view.
 pub fn review_ui(
@@ -79,12 +79,12 @@ fn detail_ui(ui: &mut egui::Ui, st: &ReviewState, ws: &Workspace, out: &mut Vec<
 fn name_header_ui(ui: &mut egui::Ui, item: &QueueItem) {
     ui.label(RichText::new(&item.name.name).size(22.0).strong());
     ui.horizontal_wrapped(|ui| {
-        fact_ui(ui, "Niveau", item.name.level.label());
-        fact_ui(ui, "Observations", &fmt_int(item.name.n_obs));
-        fact_ui(ui, "Cas", &fmt_int(item.name.n_cases));
-        fact_ui(ui, "Méthode", &item.method);
-        fact_ui(ui, "Score", &fmt_score(item.score));
-        fact_ui(ui, "Statut", status_label(item.status.as_str()));
+        fact_ui(ui, "Niveau", i18n::level(item.name.level));
+        fact_ui(ui, "Observations", &i18n::int(item.name.n_obs));
+        fact_ui(ui, "Cas", &i18n::int(item.name.n_cases));
+        fact_ui(ui, "Méthode", &i18n::method(&item.method));
+        fact_ui(ui, "Score", &i18n::score(item.score));
+        fact_ui(ui, "Statut", i18n::match_status(item.status));
     });
     ui.label(
         RichText::new(format!("normalisé : {}", item.name.normalized))
@@ -96,14 +96,14 @@ fn name_header_ui(ui: &mut egui::Ui, item: &QueueItem) {
             format!(
                 "Validé par {} le {}, mais sa cible a quitté le référentiel : à revoir",
                 d.author,
-                fmt_time(&d.decided_at)
+                i18n::date_time(&d.decided_at)
             )
         } else {
             format!(
                 "{} par {} le {}",
-                d.status.label(),
+                i18n::decision_status(d.status),
                 d.author,
-                fmt_time(&d.decided_at)
+                i18n::date_time(&d.decided_at)
             )
         };
         let color = if item.flagged {
@@ -227,12 +227,12 @@ pub fn history_rows_ui(
                     .monospace()
                     .color(theme::MUTED),
             );
-            ui.label(fmt_time(&e.at));
+            ui.label(i18n::date_time(&e.at));
             ui.label(RichText::new(&e.author).strong());
             let after = e.after.as_ref().map_or("aucune décision".to_string(), |d| {
                 match (&d.status, &d.target) {
                     (DecisionStatus::Approved, Some(t)) => format!("Validé : {}", t.name),
-                    (s, _) => s.label().to_string(),
+                    (s, _) => i18n::decision_status(*s).to_string(),
                 }
             });
             ui.label(RichText::new(action_label(e)).color(theme::ACCENT));

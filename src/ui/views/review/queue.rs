@@ -10,8 +10,8 @@ use super::super::super::command::Command;
 use super::super::super::session::{ReviewState, Workspace};
 use super::super::super::state::{QueueFilter, ScoreBand, SortChoice};
 use super::super::super::theme;
-use super::super::{fmt_int, fmt_score};
 use crate::model::Level;
+use crate::ui::i18n;
 
 pub(super) fn queue_ui(
     ui: &mut egui::Ui,
@@ -24,10 +24,10 @@ pub(super) fn queue_ui(
     ui.heading("File de revue");
     ui.label(
         RichText::new(format!(
-            "{} noms à revoir · {} observations · {} à revoir au total",
-            fmt_int(st.queue.len() as i64),
-            fmt_int(st.observations),
-            fmt_int(ws.snap.progress.names_to_review)
+            "{} à revoir · {} · {} à revoir au total",
+            i18n::count(st.queue.len() as i64, "nom", "noms"),
+            i18n::count(st.observations, "observation", "observations"),
+            i18n::int(ws.snap.progress.names_to_review)
         ))
         .color(theme::MUTED),
     );
@@ -53,11 +53,11 @@ pub(super) fn queue_ui(
 
             ui.label("Tri");
             egui::ComboBox::from_id_salt("queue-sort")
-                .selected_text(filter.sort.label())
+                .selected_text(i18n::sort_choice(filter.sort))
                 .show_ui(ui, |ui| {
                     for s in SortChoice::ALL {
                         changed |= ui
-                            .selectable_value(&mut filter.sort, s, s.label())
+                            .selectable_value(&mut filter.sort, s, i18n::sort_choice(s))
                             .changed();
                     }
                 })
@@ -69,7 +69,7 @@ pub(super) fn queue_ui(
             let current = filter
                 .level
                 .as_deref()
-                .map_or("Tous", |l| Level::parse(l).label());
+                .map_or("Tous", |l| i18n::level(Level::parse(l)));
             egui::ComboBox::from_id_salt("queue-level")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
@@ -92,14 +92,19 @@ pub(super) fn queue_ui(
 
             ui.label("Méthode");
             egui::ComboBox::from_id_salt("queue-method")
-                .selected_text(filter.method.as_deref().unwrap_or("Toutes"))
+                .selected_text(
+                    filter
+                        .method
+                        .as_deref()
+                        .map_or("Toutes".to_string(), i18n::method),
+                )
                 .show_ui(ui, |ui| {
                     changed |= ui
                         .selectable_value(&mut filter.method, None, "Toutes")
                         .changed();
                     for m in &ws.snap.methods {
                         changed |= ui
-                            .selectable_value(&mut filter.method, Some(m.clone()), m)
+                            .selectable_value(&mut filter.method, Some(m.clone()), i18n::method(m))
                             .changed();
                     }
                 })
@@ -109,14 +114,14 @@ pub(super) fn queue_ui(
 
             ui.label("Score");
             egui::ComboBox::from_id_salt("queue-band")
-                .selected_text(filter.band.map_or("Tous", ScoreBand::label))
+                .selected_text(filter.band.map_or("Tous", i18n::score_band))
                 .show_ui(ui, |ui| {
                     changed |= ui
                         .selectable_value(&mut filter.band, None, "Tous")
                         .changed();
                     for b in ScoreBand::ALL {
                         changed |= ui
-                            .selectable_value(&mut filter.band, Some(b), b.label())
+                            .selectable_value(&mut filter.band, Some(b), i18n::score_band(b))
                             .changed();
                     }
                 })
@@ -191,14 +196,15 @@ fn queue_table_ui(ui: &mut egui::Ui, st: &mut ReviewState, out: &mut Vec<Command
                     ui.label(text);
                 });
                 row.col(|ui| {
-                    ui.label(item.name.level.label());
+                    ui.label(i18n::level(item.name.level));
                 });
                 row.col(|ui| {
-                    ui.label(fmt_int(item.name.n_obs));
+                    ui.label(i18n::int(item.name.n_obs));
                 });
                 row.col(|ui| {
                     ui.label(
-                        RichText::new(fmt_score(item.score)).color(theme::score_color(item.score)),
+                        RichText::new(i18n::score(item.score))
+                            .color(theme::score_color(item.score)),
                     );
                 });
                 if row.response().clicked() {
