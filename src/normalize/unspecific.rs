@@ -1,0 +1,126 @@
+//! Names that designate no medicine in particular ("TRAITEMENT HABITUEL",
+//! "INCONNU", "ANTIBIOTIQUE NON PRECISE"): they must never be linked.
+
+/// Normalised names that designate no medicine in particular and must never
+/// be linked automatically (they go to review or are left out).
+pub const UNSPECIFIC_NAMES: &[&str] = &[
+    "TRAITEMENT HABITUEL",
+    "TRAITEMENT EN COURS",
+    "TRAITEMENT CHRONIQUE",
+    "INCONNU",
+    "INCONNUE",
+    "INCONNU (LIBRA)",
+    "MEDICAMENT INCONNU",
+    "PRODUIT INCONNU",
+    "NON PRECISE",
+    "NON RENSEIGNE",
+    "NON CONNU",
+    "NC",
+    "NR",
+    "ND",
+    "NEANT",
+    "AUCUN",
+    "VACCIN",
+    "VACCINS",
+    "ANTIBIOTIQUE",
+    "ANTIBIOTIQUES",
+    "ANTIBIOTHERAPIE",
+    "AUTRES MEDICAMENTS",
+    "AUTRE MEDICAMENT",
+    "ANTALGIQUE",
+    "ANTALGIQUES",
+    "CONTRACEPTIF ORAL",
+    "CONTRACEPTION ORALE",
+    "PILULE",
+    "PILULE CONTRACEPTIVE",
+    "CHIMIOTHERAPIE",
+    "ANESTHESIE GENERALE",
+    "HOMEOPATHIE",
+    "PHYTOTHERAPIE",
+    "AUTOMEDICATION",
+    "PLACEBO",
+];
+
+/// Words that only ever make a name unspecific when every word of the name
+/// is one of them ("ANTIBIOTIQUE NON PRECISE", "AUTRES TRAITEMENTS").
+const GENERIC_WORDS: &[&str] = &[
+    "TRAITEMENT",
+    "TRAITEMENTS",
+    "HABITUEL",
+    "HABITUELS",
+    "INCONNU",
+    "INCONNUE",
+    "INCONNUS",
+    "NON",
+    "PRECISE",
+    "PRECISES",
+    "RENSEIGNE",
+    "AUTRE",
+    "AUTRES",
+    "MEDICAMENT",
+    "MEDICAMENTS",
+    "PRODUIT",
+    "PRODUITS",
+    "VACCIN",
+    "VACCINS",
+    "ANTIBIOTIQUE",
+    "ANTIBIOTIQUES",
+    "ANTALGIQUE",
+    "ANTALGIQUES",
+    "ANTI",
+    "INFLAMMATOIRE",
+    "INFLAMMATOIRES",
+    "AINS",
+    "CORTICOIDE",
+    "CORTICOIDES",
+    "ANTIDEPRESSEUR",
+    "ANTIDEPRESSEURS",
+    "ANXIOLYTIQUE",
+    "ANXIOLYTIQUES",
+    "HYPNOTIQUE",
+    "HYPNOTIQUES",
+    "NEUROLEPTIQUE",
+    "NEUROLEPTIQUES",
+    "ANTIHYPERTENSEUR",
+    "ANTIHYPERTENSEURS",
+    "ANTIEPILEPTIQUE",
+    "ANTIEPILEPTIQUES",
+    "CONTRACEPTIF",
+    "CONTRACEPTIFS",
+    "CONTRACEPTION",
+    "ORAL",
+    "ORALE",
+    "ORAUX",
+    "PILULE",
+    "CHIMIOTHERAPIE",
+    "ANESTHESIE",
+    "ANESTHESIQUE",
+    "GENERALE",
+    "LOCALE",
+    "EN",
+    "COURS",
+    "DE",
+    "DU",
+    "DES",
+    "D",
+    "LA",
+    "LE",
+    "LES",
+    "L",
+    "ET",
+    "OU",
+];
+
+/// True when a normalised name designates no medicine in particular: empty,
+/// one of [`UNSPECIFIC_NAMES`], or made only of generic words
+/// ("ANTIBIOTIQUE NON PRECISE", "AUTRES TRAITEMENTS"). Such names must never
+/// be linked automatically.
+pub fn is_unspecific(norm: &str) -> bool {
+    let norm = norm.trim();
+    if norm.is_empty() || UNSPECIFIC_NAMES.contains(&norm) {
+        return true;
+    }
+    norm.split([' ', '(', ')', '/'])
+        .filter(|w| !w.is_empty())
+        .all(|w| GENERIC_WORDS.contains(&w))
+}
