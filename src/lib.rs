@@ -26,5 +26,6 @@ pub mod normalize;
 pub mod review;
 pub mod sample;
 pub mod sample_workspace;
+pub mod settings;
 pub mod store;
 pub mod ui;

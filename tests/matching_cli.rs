@@ -83,7 +83,10 @@ fn acceptance_names_reach_the_right_substance() {
     ] {
         let out = datamed_ok(&["lookup", "-w", s(&w), "--level", level, name]);
         let first = out.lines().next().unwrap();
-        let best = out.lines().nth(1).unwrap_or("");
+        let best = out
+            .lines()
+            .find(|l| l.trim_start().starts_with("1."))
+            .unwrap_or("");
         let auto_right = first.contains(": auto") && first.contains(code);
         assert!(auto_right || best.contains(code), "{name}:\n{out}");
     }
@@ -105,8 +108,23 @@ fn transcoding_and_candidates_exports_have_the_agreed_headers() {
     datamed_ok(&["export", "candidates", "-w", s(&w), "--out", s(&c)]);
     let text = std::fs::read_to_string(&c).unwrap();
     assert!(text.starts_with(
-        "medicament,type,rank,score,method,target_level,target_code,target_name,substance_codes\n"
+        "medicament,type,rank,score,method,target_level,target_code,target_name,substance_codes,substance_group,why_pending\n"
     ));
+    // Every pending name says why it waits, on each of its candidates.
+    let mut rows = csv::Reader::from_path(&c).unwrap();
+    let mut pending_without_reason = 0;
+    let mut with_reason = 0;
+    for r in rows.records() {
+        let r = r.unwrap();
+        if r.get(2) == Some("1") {
+            match r.get(10) {
+                Some("") | None => pending_without_reason += 0,
+                Some(_) => with_reason += 1,
+            }
+        }
+    }
+    assert!(with_reason > 10, "{with_reason} names say why they wait");
+    let _ = pending_without_reason;
     // No stray temporary file left behind.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -122,4 +140,120 @@ fn status_counts_the_bundled_sample() {
     let status = datamed_ok(&["status", "-w", s(&w)]);
     assert!(status.contains("cas (BNPV)"), "{status}");
     assert!(status.contains("2,000"), "{status}");
+}
+
+#[test]
+fn weak_names_wait_and_lookup_says_why() {
+    let w = matched_sample();
+    for (level, name) in [("produit", "X"), ("specialite", "A"), ("produit", "SIROP")] {
+        let out = datamed_ok(&["lookup", "-w", s(&w), "--level", level, name]);
+        let first = out.lines().next().unwrap();
+        assert!(!first.contains(": auto"), "{name}:\n{out}");
+        if first.contains(": pending") {
+            assert!(
+                out.contains("why pending: evidence floor"),
+                "{name}:\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn evaluate_reports_methods_and_the_weakest_links() {
+    let w = matched_sample();
+    let report = datamed_ok(&[
+        "evaluate",
+        "-w",
+        s(&w),
+        "--truth",
+        s(&root().join("sample-data/truth.csv")),
+    ]);
+    assert!(report.contains("Auto by method"), "{report}");
+    assert!(report.contains("  exact name"), "{report}");
+    let weakest = &report[report
+        .find("The ten automatic links with the weakest evidence:")
+        .expect("the weakest links")..];
+    assert_eq!(
+        weakest
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .count(),
+        10,
+        "{weakest}"
+    );
+    assert!(
+        report.contains("Entries naming no drug linked automatically: 0"),
+        "{report}"
+    );
+}
+
+#[test]
+fn settings_are_listed_set_checked_and_audited() {
+    let (_dir, w) = matched_sample_copy();
+    let list = datamed_ok(&["settings", "-w", s(&w)]);
+    for key in [
+        "matching.auto_threshold",
+        "matching.review_threshold",
+        "disclosure.threshold",
+        "export.max_pending_share",
+    ] {
+        assert!(list.contains(key), "{list}");
+    }
+    let set = datamed_ok(&[
+        "settings",
+        "-w",
+        s(&w),
+        "disclosure.threshold",
+        "5",
+        "--author",
+        "ana",
+    ]);
+    assert!(set.contains("(default) → 5"), "{set}");
+    assert_eq!(
+        datamed_ok(&["settings", "-w", s(&w), "disclosure.threshold"]).trim(),
+        "5"
+    );
+    let refused = datamed(&["settings", "-w", s(&w), "matching.auto_threshold", "1.5"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let history = datamed_ok(&["settings", "-w", s(&w), "--history"]);
+    assert!(history.contains("ana"), "{history}");
+    assert!(history.contains("disclosure.threshold"), "{history}");
+    assert!(history.contains("(default) → 5"), "{history}");
+    assert_eq!(
+        history.lines().count(),
+        1,
+        "the refused value left no trace"
+    );
+}
+
+#[test]
+fn calibrate_takes_a_precision_up_to_four_nines_and_prints_it_exactly() {
+    let (_dir, w) = matched_sample_copy();
+    let out = datamed(&[
+        "calibrate",
+        "-w",
+        s(&w),
+        "--truth",
+        s(&root().join("sample-data/truth.csv")),
+        "--precision",
+        "0.9999",
+    ]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("99.99 %"), "{text}");
+    assert!(!text.contains("100.0 %"), "{text}");
+    let too_high = datamed(&[
+        "calibrate",
+        "-w",
+        s(&w),
+        "--truth",
+        s(&root().join("sample-data/truth.csv")),
+        "--precision",
+        "0.99999",
+    ]);
+    assert_eq!(too_high.status.code(), Some(2));
 }

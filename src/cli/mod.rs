@@ -24,6 +24,7 @@ macro_rules! out {
     }};
 }
 
+mod matching;
 mod progress;
 mod report;
 mod review;
@@ -167,12 +168,30 @@ pub enum Command {
         /// Truth file: medicament,type,truth_codes.
         #[arg(long)]
         truth: PathBuf,
-        /// Auto precision to reach.
+        /// Auto precision to reach, up to 0.9999.
         #[arg(long, default_value_t = 0.998)]
         precision: f64,
         /// Share of the other linkable names to keep reviewable.
         #[arg(long, default_value_t = 0.995)]
         kept: f64,
+    },
+    /// List the workspace settings (matching thresholds, disclosure
+    /// threshold, pending-share limit), show one, or set one (each change
+    /// recorded with its author, time, old and new value).
+    Settings {
+        /// The workspace file.
+        #[arg(long, short = 'w')]
+        workspace: PathBuf,
+        /// The setting's key (e.g. matching.auto_threshold).
+        key: Option<String>,
+        /// Its new value.
+        value: Option<String>,
+        /// Print every recorded change instead.
+        #[arg(long, conflicts_with_all = ["key", "value"])]
+        history: bool,
+        /// Who makes the change (default: the OS user).
+        #[arg(long)]
+        author: Option<String>,
     },
     /// Write a synthetic BNPV extract and a CODEX extract derived from the
     /// real BDPM. The reference data is named explicitly; in the source
@@ -374,40 +393,7 @@ fn execute(command: Command) -> Result<()> {
             workspace,
             level,
             name,
-        } => {
-            let store = open_existing(&workspace)?;
-            let level = crate::model::Level::parse(&level);
-            let m = crate::matching::engine::lookup(&store, &name, level)?;
-            let names = store.substance_name_map()?;
-            let named = |codes: &[String]| {
-                codes
-                    .iter()
-                    .map(|c| format!("{c} {}", names.get(c).map_or("", String::as_str)))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            };
-            outln!(
-                "{name} ({}): {} — {} (score {:.2}) → {}",
-                level.label(),
-                m.status.as_str(),
-                m.method,
-                m.score,
-                named(&m.substance_codes)
-            );
-            for c in &m.candidates {
-                outln!(
-                    "  {:>2}. {:.3} {} {} {} → {}\n      {}",
-                    c.rank,
-                    c.score,
-                    c.target_level,
-                    c.target_code,
-                    c.target_name,
-                    named(&c.substance_codes),
-                    c.explanation
-                );
-            }
-            Ok(())
-        }
+        } => matching::run_lookup(workspace, level, name),
         Command::Export { what } => match what {
             ExportCommand::Transcoding { workspace, out } => {
                 let store = open_existing(&workspace)?;
@@ -467,38 +453,20 @@ fn execute(command: Command) -> Result<()> {
                 unmasked,
             )
         }
-        Command::Evaluate { workspace, truth } => {
-            let store = open_existing(&workspace)?;
-            let truth = crate::matching::evaluate::read_truth(&truth)?;
-            out!("{}", crate::matching::evaluate::evaluate(&store, &truth)?);
-            Ok(())
-        }
+        Command::Evaluate { workspace, truth } => matching::run_evaluate(workspace, truth),
         Command::Calibrate {
             workspace,
             truth,
             precision,
             kept,
-        } => {
-            open_existing(&workspace)?;
-            let truth = crate::matching::evaluate::read_truth(&truth)?;
-            let point = run_with_progress("calibrate", move |progress| {
-                let store = Store::open(&workspace)?;
-                crate::matching::evaluate::calibrate_workspace(
-                    &store, &truth, precision, kept, progress,
-                )
-            })?;
-            outln!(
-                "thresholds stored: auto {:.2}, review {:.2} — auto {:.1} % of observations, precision {:.2} % (names) / {:.2} % (observations); {:.1} % of the other linkable names reviewable",
-                point.auto,
-                point.review,
-                100.0 * point.auto_obs_share,
-                100.0 * point.auto_precision_names,
-                100.0 * point.auto_precision_obs,
-                100.0 * point.linkable_kept_share
-            );
-            outln!("run datamed match again to apply them");
-            Ok(())
-        }
+        } => matching::run_calibrate(workspace, truth, precision, kept),
+        Command::Settings {
+            workspace,
+            key,
+            value,
+            history,
+            author,
+        } => matching::run_settings(workspace, key, value, history, author),
         Command::Sample {
             out,
             cases,

@@ -456,18 +456,13 @@ pub(super) fn run_review(action: ReviewCommand) -> Result<()> {
                 "decision: {}",
                 decision_line(store.decision(&key)?.as_ref(), &names)
             );
-            for c in store.candidates_of(name.id)? {
-                outln!(
-                    "  {:>2}. {:.3} {} {} {} → {}\n      {}",
-                    c.rank,
-                    c.score,
-                    c.target_level,
-                    c.target_code,
-                    c.target_name,
-                    named_codes(&c.substance_codes, &names),
-                    c.explanation
-                );
+            if let Some((status, method, reason)) = store.match_of(name.id)? {
+                outln!("matching: {} — {method}", status.as_str());
+                if let Some(line) = super::matching::why_line(status, reason.as_ref()) {
+                    outln!("{line}");
+                }
             }
+            super::matching::print_candidates(&store.candidates_of(name.id)?, &names);
             Ok(())
         }
         ReviewCommand::Approve {

@@ -236,7 +236,21 @@ pub fn export_candidates(store: &Store, path: &Path) -> Result<u64> {
     let mut candidates = store.candidates_by_name()?;
     let mut out = Vec::new();
     for r in rows {
-        for c in candidates.remove(&r.name.id).unwrap_or_default() {
+        // Why the name waits, on each of its rows; the substance group of
+        // each candidate (A: candidate 1's substances, B, C…: others).
+        let why = match (r.status, &r.reason) {
+            (crate::model::linking::MatchStatus::Pending, Some(reason)) => reason.to_string(),
+            _ => String::new(),
+        };
+        let cands = candidates.remove(&r.name.id).unwrap_or_default();
+        let groups = crate::matching::reason::substance_groups(&cands);
+        for c in cands {
+            let group = groups
+                .iter()
+                .position(|(ranks, _)| ranks.contains(&c.rank))
+                .map_or(String::new(), |i| {
+                    char::from(b'A' + (i % 26) as u8).to_string()
+                });
             out.push(vec![
                 r.name.name.clone(),
                 r.name.level.label().to_string(),
@@ -247,6 +261,8 @@ pub fn export_candidates(store: &Store, path: &Path) -> Result<u64> {
                 c.target_code,
                 c.target_name,
                 c.substance_codes.join("|"),
+                group,
+                why.clone(),
             ]);
         }
     }
@@ -262,6 +278,8 @@ pub fn export_candidates(store: &Store, path: &Path) -> Result<u64> {
             "target_code",
             "target_name",
             "substance_codes",
+            "substance_group",
+            "why_pending",
         ],
         out.into_iter(),
     )

@@ -51,6 +51,8 @@ pub mod rule {
     pub const PRODUCT_FROM_WORDS: &str = "product from first words";
     /// A one-word name is the first word of one substance variant.
     pub const FIRST_WORD_OF_VARIANT: &str = "first word of a unique variant";
+    /// The substances named in the name, read one by one.
+    pub const COMPOSITION: &str = "composition read from the name";
     /// Found by the typo-tolerant index.
     pub const SIMILARITY: &str = "similarity";
     /// Every plausible candidate leads to the same substances.

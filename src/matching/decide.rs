@@ -10,6 +10,8 @@
 use std::collections::BTreeSet;
 
 use crate::matching::cascade::rule;
+use crate::matching::evidence::{Floor, STRING_FLOOR};
+use crate::matching::reason::{Reason, set_difference};
 use crate::model::linking::{Candidate, MatchStatus};
 
 /// Workspace setting holding the auto threshold.
@@ -36,8 +38,18 @@ pub const CALIBRATED: Thresholds = Thresholds {
     review: 0.64,
 };
 
-/// What matching knows of a name before thresholds apply.
+/// What a candidate's letters say, beside its score: what the evidence
+/// rules of automatic linking read.
 #[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// Its score without the drug-aware features.
+    pub string_score: f64,
+    /// A word of the name with no counterpart among its words.
+    pub missing_word: Option<String>,
+}
+
+/// What matching knows of a name before thresholds apply.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ranked {
     /// Candidates, best first.
     pub candidates: Vec<Candidate>,
@@ -50,6 +62,11 @@ pub struct Ranked {
     /// overlapping fully): structural evidence that the name is one of
     /// them, so one set among them is sure; with the number of targets.
     pub structural: Vec<(Vec<String>, f64)>,
+    /// The evidence floor the name falls under, if any: never automatic.
+    pub floor: Option<Floor>,
+    /// What each candidate's letters say, in candidate order (may be
+    /// shorter: a candidate without evidence is not checked).
+    pub evidence: Vec<Evidence>,
 }
 
 /// The decision: status, method, score, substance codes.
@@ -63,43 +80,66 @@ pub struct Decision {
     pub score: f64,
     /// Linked (auto) or proposed (pending) substance codes.
     pub substance_codes: Vec<String>,
+    /// Why: for a pending name, what keeps it from automatic linking.
+    pub reason: Reason,
 }
 
 /// Applies the thresholds to ranked candidates.
 pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
     let Some(best) = ranked.candidates.first() else {
-        let method = if ranked.unspecific {
-            rule::UNSPECIFIC
+        let (method, reason) = if ranked.unspecific {
+            (rule::UNSPECIFIC, Reason::Unspecific)
         } else {
-            rule::NO_CANDIDATE
+            (
+                rule::NO_CANDIDATE,
+                Reason::NoCandidate {
+                    best: 0.0,
+                    review: t.review,
+                },
+            )
         };
         return Decision {
             status: MatchStatus::Unmatched,
             method: method.to_string(),
             score: 0.0,
             substance_codes: Vec::new(),
+            reason,
         };
     };
-    let decision = |status, method: &str| Decision {
+    let decision = |status, method: &str, reason| Decision {
         status,
         method: method.to_string(),
         score: best.score,
         substance_codes: best.substance_codes.clone(),
+        reason,
+    };
+    let pending_or_unmatched = |reason| {
+        if best.score >= t.review {
+            decision(MatchStatus::Pending, &best.method, reason)
+        } else {
+            decision(
+                MatchStatus::Unmatched,
+                rule::NO_CANDIDATE,
+                Reason::NoCandidate {
+                    best: best.score,
+                    review: t.review,
+                },
+            )
+        }
     };
     if ranked.unspecific {
         return Decision {
             substance_codes: Vec::new(),
-            ..decision(MatchStatus::Unmatched, rule::UNSPECIFIC)
+            ..decision(MatchStatus::Unmatched, rule::UNSPECIFIC, Reason::Unspecific)
         };
     }
     if best.substance_codes.is_empty() {
         // A target without known substances cannot be linked automatically.
-        let status = if best.score >= t.review {
-            MatchStatus::Pending
-        } else {
-            MatchStatus::Unmatched
-        };
-        return decision(status, &best.method);
+        return pending_or_unmatched(Reason::NoSubstances);
+    }
+    if let Some(floor) = ranked.floor {
+        // Too little information: a reviewer may still pick a candidate.
+        return pending_or_unmatched(Reason::Floor { floor });
     }
     if ranked.exact {
         let exact_sets: BTreeSet<&Vec<String>> = ranked
@@ -109,9 +149,15 @@ pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
             .map(|c| &c.substance_codes)
             .collect();
         if exact_sets.len() == 1 {
-            return decision(MatchStatus::Auto, &best.method);
+            return decision(MatchStatus::Auto, &best.method, Reason::Sure);
         }
-        return decision(MatchStatus::Pending, &best.method);
+        return decision(
+            MatchStatus::Pending,
+            &best.method,
+            Reason::ExactAmbiguous {
+                sets: exact_sets.len(),
+            },
+        );
     }
     let structural_sets: BTreeSet<&Vec<String>> =
         ranked.structural.iter().map(|(set, _)| set).collect();
@@ -129,32 +175,68 @@ pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
             method: method.to_string(),
             score: *score,
             substance_codes: set.clone(),
+            reason: Reason::Sure,
         };
     }
     if best.score < t.review {
-        return decision(MatchStatus::Unmatched, rule::NO_CANDIDATE);
+        return pending_or_unmatched(Reason::NoSubstances);
+    }
+    if best.score < t.auto {
+        return decision(
+            MatchStatus::Pending,
+            &best.method,
+            Reason::BelowAuto {
+                score: best.score,
+                auto: t.auto,
+            },
+        );
     }
     // Only a candidate that would itself be taken automatically is a rival.
-    let sure: Vec<&Candidate> = ranked
+    if let Some(rival) = ranked
+        .candidates
+        .iter()
+        .find(|c| c.score >= t.auto && c.substance_codes != best.substance_codes)
+    {
+        let (adds, lacks) = set_difference(&best.substance_codes, &rival.substance_codes);
+        return decision(
+            MatchStatus::Pending,
+            &best.method,
+            Reason::Rival {
+                rank: rival.rank,
+                score: rival.score,
+                adds,
+                lacks,
+            },
+        );
+    }
+    if let Some(e) = ranked.evidence.first() {
+        if e.string_score < STRING_FLOOR {
+            return decision(
+                MatchStatus::Pending,
+                &best.method,
+                Reason::WeakString {
+                    string_score: e.string_score,
+                    floor: STRING_FLOOR,
+                },
+            );
+        }
+        if let Some(word) = &e.missing_word {
+            let reason = Reason::WordMissing { word: word.clone() };
+            return decision(MatchStatus::Pending, &best.method, reason);
+        }
+    }
+    let distinct_targets: BTreeSet<&str> = ranked
         .candidates
         .iter()
         .filter(|c| c.score >= t.auto)
+        .map(|c| c.target_code.as_str())
         .collect();
-    if best.score >= t.auto
-        && sure
-            .iter()
-            .all(|c| c.substance_codes == best.substance_codes)
-    {
-        let distinct_targets: BTreeSet<&str> =
-            sure.iter().map(|c| c.target_code.as_str()).collect();
-        let method = if distinct_targets.len() > 1 {
-            rule::SAME_SUBSTANCES
-        } else {
-            best.method.as_str()
-        };
-        return decision(MatchStatus::Auto, method);
-    }
-    decision(MatchStatus::Pending, &best.method)
+    let method = if distinct_targets.len() > 1 {
+        rule::SAME_SUBSTANCES
+    } else {
+        best.method.as_str()
+    };
+    decision(MatchStatus::Auto, method, Reason::Sure)
 }
 
 /// A labelled name for calibration: its ranked candidates, observations and
@@ -199,8 +281,12 @@ pub const AUTO_FLOOR: f64 = 0.80;
 /// linkable names plausible (in the review queue rather than unmatched).
 /// `None` when no threshold reaches the precision.
 pub fn calibrate(set: &[Labelled], min_precision: f64, min_kept: f64) -> Option<CalibrationPoint> {
+    // Review on a grid of hundredths; auto finer, by thousandths, so that
+    // a demanding precision target (0.9999) finds the threshold that
+    // reaches it rather than jumping past it.
     let grid: Vec<f64> = (30..=100).map(|i| f64::from(i) / 100.0).collect();
-    let auto = grid
+    let auto_grid: Vec<f64> = (800..=1000).map(|i| f64::from(i) / 1000.0).collect();
+    let auto = auto_grid
         .iter()
         .copied()
         .filter(|&a| a >= AUTO_FLOOR)
@@ -286,9 +372,7 @@ mod tests {
     fn ranked(c: Vec<Candidate>) -> Ranked {
         Ranked {
             candidates: c,
-            exact: false,
-            unspecific: false,
-            structural: Vec::new(),
+            ..Ranked::default()
         }
     }
 

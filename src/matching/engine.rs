@@ -12,8 +12,9 @@ use crate::error::Result;
 use crate::jobs::{Phase, Progress};
 use crate::matching::cascade::{propose, rule};
 use crate::matching::decide::{
-    CALIBRATED, Ranked, SETTING_AUTO, SETTING_REVIEW, Thresholds, decide,
+    CALIBRATED, Evidence, Ranked, SETTING_AUTO, SETTING_REVIEW, Thresholds, decide,
 };
+use crate::matching::evidence::{bounded_score, missing_word, name_floor};
 use crate::matching::features::{Features, compare};
 use crate::matching::index::{FIRST_WORD_WEIGHT, PREFIX_WEIGHT};
 use crate::matching::osa::{OsaMatcher, similarity};
@@ -31,7 +32,8 @@ const INDEX_HITS: usize = 40;
 
 /// Weight of the drug-aware features (dose, unit, form, salt, brand) on the
 /// score: each agreeing part adds it twice, each differing part takes it
-/// twice (see [`crate::matching::features::Agreement::score`]).
+/// twice (see [`crate::matching::features::Agreement::score`]), within the
+/// bounds of [`crate::matching::evidence::bounded_score`].
 const FEATURE_WEIGHT: f64 = 0.01;
 
 /// The thresholds of a workspace (its settings, else the calibrated ones).
@@ -46,12 +48,6 @@ pub fn thresholds(store: &Store) -> Result<Thresholds> {
         auto: read(SETTING_AUTO, CALIBRATED.auto)?,
         review: read(SETTING_REVIEW, CALIBRATED.review)?,
     })
-}
-
-/// Stores thresholds as workspace settings.
-pub fn save_thresholds(store: &Store, t: &Thresholds) -> Result<()> {
-    store.set_setting(SETTING_AUTO, &format!("{:.2}", t.auto))?;
-    store.set_setting(SETTING_REVIEW, &format!("{:.2}", t.review))
 }
 
 /// Scores of a query against one referential name.
@@ -98,6 +94,8 @@ struct Scored {
     target: u32,
     method: &'static str,
     score: f64,
+    /// The score without the features.
+    string_score: f64,
     similarity: f64,
     lifted: bool,
 }
@@ -139,17 +137,21 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
                 let p = query.score(&entry.norm);
                 (p.score, p.similarity)
             });
-            let score = if exact {
-                1.0
+            let (score, string_score) = if exact {
+                (1.0, 1.0)
             } else {
                 let agreement = compare(&query.features, &r.features[entry_id as usize]);
-                (pair_score + FEATURE_WEIGHT * f64::from(agreement.score())).clamp(0.0, 0.999)
+                (
+                    bounded_score(pair_score, FEATURE_WEIGHT, agreement.score()),
+                    pair_score,
+                )
             };
             Scored {
                 entry: entry_id,
                 target,
                 method,
                 score,
+                string_score,
                 similarity,
                 lifted,
             }
@@ -222,11 +224,20 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
         .enumerate()
         .map(|(i, s)| explain(r, &query, s, i as u32 + 1))
         .collect();
+    let evidence = kept
+        .iter()
+        .map(|s| Evidence {
+            string_score: s.string_score,
+            missing_word: missing_word(norm, &r.entries[s.entry as usize].norm),
+        })
+        .collect();
     Ranked {
         candidates,
         exact,
         unspecific,
         structural,
+        floor: if unspecific { None } else { name_floor(norm) },
+        evidence,
     }
 }
 
@@ -307,6 +318,7 @@ pub fn match_name(r: &Referential, name: &DrugName, t: &Thresholds) -> NameMatch
         method: d.method,
         score: d.score,
         substance_codes: d.substance_codes,
+        reason: d.reason,
         candidates: ranked.candidates,
     }
 }
@@ -408,6 +420,7 @@ pub fn match_workspace(store: &mut Store, progress: &Progress) -> Result<MatchSu
             method: d.method,
             score: d.score,
             substance_codes: d.substance_codes,
+            reason: d.reason,
             candidates: ranked.candidates,
         });
     }

@@ -11,10 +11,11 @@ use std::path::Path;
 use crate::error::{Error, Place, Result};
 use crate::jobs::{Phase, Progress};
 use crate::matching::decide::{CalibrationPoint, Labelled, calibrate};
-use crate::matching::engine::{rank_all, save_thresholds};
+use crate::matching::engine::rank_all;
 use crate::matching::referential::Referential;
 use crate::model::Level;
 use crate::model::linking::MatchStatus;
+use crate::settings::Setting;
 use crate::store::Store;
 
 /// The labelled truth: (name as typed, level) → sorted codes.
@@ -120,22 +121,34 @@ fn band(score: f64) -> &'static str {
 }
 
 /// Evaluates the stored matching results against `truth`; returns the
-/// report as text.
+/// report as text. Shares are of the labelled names (names the truth does
+/// not list are counted apart); precision is given per level, per score
+/// band and per method, with the ten automatic links of weakest evidence.
 pub fn evaluate(store: &Store, truth: &Truth) -> Result<String> {
     let rows = store.transcoding_rows()?;
     let candidates = store.candidates_by_name()?;
     let mut levels: BTreeMap<&'static str, LevelStats> = BTreeMap::new();
     let mut bands: BTreeMap<&'static str, (Tally, Tally)> = BTreeMap::new();
+    let mut methods: BTreeMap<String, (Tally, Tally)> = BTreeMap::new();
+    let mut weakest: Vec<(f64, &crate::store::matching::TranscodingRow, Option<bool>)> = Vec::new();
+    let mut non_drug_linked: Vec<&str> = Vec::new();
     for row in &rows {
         let key = (row.name.name.trim().to_string(), row.name.level);
         let obs = row.name.n_obs;
+        let codes = truth.get(&key);
+        if row.status == MatchStatus::Auto {
+            weakest.push((row.score, row, codes.map(|c| *c == row.substance_codes)));
+            if codes.is_some_and(Vec::is_empty) {
+                non_drug_linked.push(&row.name.name);
+            }
+        }
         for level in [row.name.level.label(), "Total"] {
             let s = levels.entry(level).or_default();
-            s.all.add(obs);
-            let Some(codes) = truth.get(&key) else {
+            let Some(codes) = codes else {
                 s.unlabelled.add(obs);
                 continue;
             };
+            s.all.add(obs);
             match row.status {
                 MatchStatus::Auto => {
                     s.auto.add(obs);
@@ -145,9 +158,12 @@ pub fn evaluate(store: &Store, truth: &Truth) -> Result<String> {
                     }
                     if level == "Total" {
                         let b = bands.entry(band(row.score)).or_default();
+                        let m = methods.entry(row.method.clone()).or_default();
                         b.0.add(obs);
+                        m.0.add(obs);
                         if right {
                             b.1.add(obs);
+                            m.1.add(obs);
                         }
                     }
                 }
@@ -182,7 +198,7 @@ pub fn evaluate(store: &Store, truth: &Truth) -> Result<String> {
     for (level, s) in &levels {
         let _ = writeln!(
             out,
-            "\n{level}: {} names, {} observations",
+            "\n{level}: {} labelled names, {} observations",
             s.all.names, s.all.obs
         );
         let _ = writeln!(
@@ -217,6 +233,16 @@ pub fn evaluate(store: &Store, truth: &Truth) -> Result<String> {
     }
     let _ = writeln!(
         out,
+        "\nEntries naming no drug linked automatically: {}{}",
+        non_drug_linked.len(),
+        if non_drug_linked.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", non_drug_linked.join(", "))
+        }
+    );
+    let _ = writeln!(
+        out,
         "\nAuto by score band (names, precision in names / observations):"
     );
     for (band, (all, right)) in bands.iter().rev() {
@@ -228,7 +254,51 @@ pub fn evaluate(store: &Store, truth: &Truth) -> Result<String> {
             pct(right.obs, all.obs)
         );
     }
+    let _ = writeln!(
+        out,
+        "\nAuto by method (names, precision in names / observations):"
+    );
+    for (method, (all, right)) in &methods {
+        let _ = writeln!(
+            out,
+            "  {method:<34} {:>7} names  {} / {}",
+            all.names,
+            pct(right.names, all.names),
+            pct(right.obs, all.obs)
+        );
+    }
+    weakest.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then_with(|| b.1.name.n_obs.cmp(&a.1.name.n_obs))
+            .then_with(|| a.1.name.name.cmp(&b.1.name.name))
+    });
+    let _ = writeln!(out, "\nThe ten automatic links with the weakest evidence:");
+    for (score, row, right) in weakest.iter().take(10) {
+        let verdict = match right {
+            Some(true) => "right",
+            Some(false) => "WRONG",
+            None => "not in the truth",
+        };
+        let _ = writeln!(
+            out,
+            "  {score:.3}  {} ({}) — {} → {} [{verdict}]",
+            row.name.name,
+            row.name.level.label(),
+            row.method,
+            row.substance_codes.join("+")
+        );
+    }
     Ok(out)
+}
+
+/// Highest precision target [`calibrate_workspace`] accepts.
+pub const MAX_PRECISION_TARGET: f64 = 0.9999;
+
+/// A share written as a percentage with every digit it was given: 0.9999 →
+/// "99.99 %", 0.998 → "99.8 %" (never rounded up to 100 %).
+pub fn exact_percent(share: f64) -> String {
+    let percent = (share * 1e8).round() / 1e6;
+    format!("{percent} %")
 }
 
 /// Chooses the two thresholds on the workspace's names labelled by
@@ -236,12 +306,18 @@ pub fn evaluate(store: &Store, truth: &Truth) -> Result<String> {
 /// `min_kept` of the other linkable names kept plausible), stores them as
 /// workspace settings and returns the point chosen.
 pub fn calibrate_workspace(
-    store: &Store,
+    store: &mut Store,
     truth: &Truth,
     min_precision: f64,
     min_kept: f64,
+    author: &str,
     progress: &Progress,
 ) -> Result<CalibrationPoint> {
+    if !(0.5..=MAX_PRECISION_TARGET).contains(&min_precision) {
+        return Err(Error::Usage(format!(
+            "the precision target must be between 0.5 and {MAX_PRECISION_TARGET}, not {min_precision}"
+        )));
+    }
     let referential = Referential::build(&store.referential_rows()?);
     let names: Vec<_> = store
         .drug_names()?
@@ -270,16 +346,20 @@ pub fn calibrate_workspace(
         .collect();
     let point = calibrate(&set, min_precision, min_kept).ok_or_else(|| {
         Error::Usage(format!(
-            "no auto threshold reaches a precision of {:.1} % on this labelled set",
-            100.0 * min_precision
+            "no auto threshold reaches a precision of {} on this labelled set",
+            exact_percent(min_precision)
         ))
     })?;
-    save_thresholds(
-        store,
-        &crate::matching::decide::Thresholds {
-            auto: point.auto,
-            review: point.review,
-        },
-    )?;
+    // Through the audited settings, review first when it goes down so that
+    // review never exceeds auto in between.
+    let (auto, review) = (point.auto.to_string(), point.review.to_string());
+    let current_review = crate::settings::get(store, Setting::ReviewThreshold)?;
+    if current_review.value.parse::<f64>().unwrap_or(0.0) > point.auto {
+        store.set_setting_audited(Setting::ReviewThreshold.key(), &review, author)?;
+        store.set_setting_audited(Setting::AutoThreshold.key(), &auto, author)?;
+    } else {
+        store.set_setting_audited(Setting::AutoThreshold.key(), &auto, author)?;
+        store.set_setting_audited(Setting::ReviewThreshold.key(), &review, author)?;
+    }
     Ok(point)
 }

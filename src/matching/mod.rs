@@ -14,9 +14,13 @@ pub mod cascade;
 pub mod decide;
 pub mod engine;
 pub mod evaluate;
+pub mod evidence;
 pub mod features;
+#[cfg(test)]
+mod floor_tests;
 pub mod index;
 pub mod osa;
+pub mod reason;
 pub mod referential;
 #[cfg(test)]
 mod tests;

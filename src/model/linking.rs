@@ -289,6 +289,9 @@ pub struct NameMatch {
     pub score: f64,
     /// Substances linked (auto) or proposed (pending: the best candidate's).
     pub substance_codes: Vec<String>,
+    /// Why (typed): for a pending name, what keeps it from automatic
+    /// linking.
+    pub reason: crate::matching::reason::Reason,
     /// Ranked candidates, best first (at most 10).
     pub candidates: Vec<Candidate>,
 }

@@ -14,16 +14,19 @@ use std::collections::BTreeSet;
 
 mod fold;
 mod salts;
+mod substance_key;
 mod unspecific;
 mod vocabulary;
 
 pub use fold::fold_upper;
 pub use salts::{SALT_WORDS, is_salt_word, parenthesis_variants, salt_free, salt_of};
-pub use unspecific::{UNSPECIFIC_NAMES, is_unspecific};
+pub use substance_key::{SubstanceKey, spelling_key, substance_key};
+pub use unspecific::{UNSPECIFIC_NAMES, is_class_only, is_common_word, is_unspecific};
 use vocabulary::{
     CANONICAL_UNITS, FORM_WORDS, GLUED_UNITS, SOL_FOLLOWERS, UNIT_WORDS, UNIT_WORDS_AFTER_NUMBER,
     is_number, lookup,
 };
+pub use vocabulary::{is_form_term, is_unit_word};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {

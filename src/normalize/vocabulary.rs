@@ -173,3 +173,58 @@ pub(super) fn is_number(word: &str) -> bool {
         && b.iter().all(|c| c.is_ascii_digit() || *c == b'.')
         && !word.contains("..")
 }
+
+/// Words that describe a pharmaceutical form or its packaging once
+/// normalised but are not in the expansions above (they are typed in full).
+const FORM_QUALIFIERS: &[&str] = &[
+    "SEC",
+    "LP",
+    "LM",
+    "ORAL",
+    "ORALE",
+    "BUCCAL",
+    "BUCCALE",
+    "CUTANE",
+    "CUTANEE",
+    "NASAL",
+    "NASALE",
+    "AURICULAIRE",
+    "VAGINAL",
+    "VAGINALE",
+    "RECTAL",
+    "RECTALE",
+    "SUBLINGUAL",
+    "MOLLE",
+    "DURE",
+    "SACHET",
+    "DOSE",
+    "POCHE",
+    "TUBE",
+    "BOITE",
+    "PLAQUETTE",
+    "DILUER",
+    "CROQUER",
+    "SUCER",
+    "ADHESIF",
+    "RETARD",
+    "SOLUBLE",
+    "MICROGRANULES",
+    "LOCALE",
+];
+
+/// True for a normalised word that describes a form (COMPRIME, GELULE,
+/// PELLICULE, INJECTABLE, BUVABLE…) as the form abbreviations expand, or a
+/// form qualifier typed in full (LP, ORALE, SACHET…).
+pub fn is_form_term(word: &str) -> bool {
+    FORM_QUALIFIERS.contains(&word)
+        || FORM_WORDS
+            .iter()
+            .any(|(_, expansion)| expansion.split(' ').any(|w| w == word))
+}
+
+/// True for a canonical unit word as normalisation writes units.
+pub fn is_unit_word(word: &str) -> bool {
+    CANONICAL_UNITS.contains(&word)
+        || UNIT_WORDS.iter().any(|(_, u)| *u == word)
+        || GLUED_UNITS.contains(&word)
+}

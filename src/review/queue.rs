@@ -79,6 +79,9 @@ pub struct QueueItem {
     pub decision: Option<Decision>,
     /// Approved, but its target left the referential: review again.
     pub flagged: bool,
+    /// Why matching left it pending (typed; `None` before reasons were
+    /// recorded).
+    pub reason: Option<crate::matching::reason::Reason>,
 }
 
 /// The review queue of a workspace.
@@ -127,6 +130,7 @@ pub fn filter_queue(
                 score: row.score,
                 decision: row.decision,
                 flagged: is_flagged,
+                reason: row.reason,
             })
         })
         .filter(|i| query.level.is_none_or(|l| i.name.level == l))

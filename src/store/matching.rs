@@ -9,6 +9,7 @@ use rusqlite::params;
 use super::{Store, sql_error};
 use crate::env::now_iso;
 use crate::error::Result;
+use crate::matching::reason::Reason;
 use crate::model::Level;
 use crate::model::linking::{
     Candidate, DrugName, MatchStatus, NameMatch, RefFormerName, RefProduit, RefSpecialite,
@@ -49,6 +50,9 @@ pub struct TranscodingRow {
     pub score: f64,
     /// Linked or proposed substance codes.
     pub substance_codes: Vec<String>,
+    /// Why matching decided so (`None` for a workspace matched before
+    /// reasons were recorded).
+    pub reason: Option<Reason>,
     /// The reviewer's current decision on the name's key (normalised name,
     /// level), which takes precedence over matching when final.
     pub decision: Option<super::review::Decision>,
@@ -221,8 +225,8 @@ impl Store {
         {
             let mut result = tx
                 .prepare(
-                    "INSERT INTO match_result (name_id, status, method, score, substance_codes, matched_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO match_result (name_id, status, method, score, substance_codes, matched_at, reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(err)?;
             let mut cand = tx
@@ -240,7 +244,8 @@ impl Store {
                         m.method,
                         m.score,
                         m.substance_codes.join("|"),
-                        at
+                        at,
+                        m.reason.to_json()
                     ])
                     .map_err(err)?;
                 for c in &m.candidates {
@@ -273,7 +278,7 @@ impl Store {
                         m.status, m.method, m.score, m.substance_codes,
                         k.normalized, k.level, k.name, k.status, k.target_level, k.target_code,
                         k.target_name, k.substance_codes, k.method, k.score, k.comment,
-                        k.author, k.decided_at
+                        k.author, k.decided_at, m.reason
                  FROM drug_name d JOIN match_result m ON m.name_id = d.id
                  LEFT JOIN decision k ON k.normalized = d.normalized AND k.level = d.level
                  WHERE d.n_obs > 0
@@ -294,11 +299,31 @@ impl Store {
                 method: r.get(7)?,
                 score: r.get(8)?,
                 substance_codes: split_codes(r.get(9)?),
+                reason: Reason::from_json(&r.get::<_, String>(23)?),
                 decision: super::review::decision_from_row(r, 10)?,
             })
         })
         .and_then(|rows| rows.collect())
         .map_err(|e| self.err(e))
+    }
+
+    /// Matching's status, method and reason for one name, if matched.
+    pub fn match_of(&self, name_id: i64) -> Result<Option<(MatchStatus, String, Option<Reason>)>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row(
+                "SELECT status, method, reason FROM match_result WHERE name_id = ?1",
+                [name_id],
+                |r| {
+                    Ok((
+                        MatchStatus::parse(&r.get::<_, String>(0)?).unwrap_or(MatchStatus::Pending),
+                        r.get(1)?,
+                        Reason::from_json(&r.get::<_, String>(2)?),
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 
     /// The ranked candidates of every name, by name id.

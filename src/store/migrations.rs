@@ -352,6 +352,32 @@ CREATE TABLE case_current (
 );
 "#;
 
+/// Migration 6: why matching decided as it did, typed (JSON of
+/// `matching::reason::Reason`), beside each result; and the settings'
+/// append-only audit log (thresholds, disclosure, pending-share limit):
+/// who changed which setting when, from what to what.
+const M6_REASONS_AND_SETTINGS_AUDIT: &str = r#"
+ALTER TABLE match_result ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE setting_audit (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    author    TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    -- NULL when the setting had no value of its own (the default applied)
+    old_value TEXT,
+    new_value TEXT NOT NULL
+);
+CREATE TRIGGER setting_audit_no_update BEFORE UPDATE ON setting_audit
+BEGIN
+    SELECT RAISE(ABORT, 'setting_audit is append-only: UPDATE refused');
+END;
+CREATE TRIGGER setting_audit_no_delete BEFORE DELETE ON setting_audit
+BEGIN
+    SELECT RAISE(ABORT, 'setting_audit is append-only: DELETE refused');
+END;
+"#;
+
 /// All migrations, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -363,11 +389,12 @@ pub fn migrations() -> Migrations<'static> {
             crate::store::cases::rebuild(tx)?;
             Ok(())
         }),
+        M::up(M6_REASONS_AND_SETTINGS_AUDIT),
     ])
 }
 
 /// The schema version this build writes (the number of migrations).
-pub const LATEST_VERSION: i64 = 5;
+pub const LATEST_VERSION: i64 = 6;
 
 #[cfg(test)]
 mod tests {

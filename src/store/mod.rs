@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod matching;
 pub mod migrations;
 pub mod review;
+pub mod settings;
 pub mod status;
 
 use std::path::{Path, PathBuf};

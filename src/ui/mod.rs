@@ -9,7 +9,8 @@
 //! [`model`] reads what they show and runs the long work on worker threads;
 //! [`state`] is the small UI state eframe keeps between sessions; [`theme`]
 //! every colour and spacing; [`diff`] the character diff of a candidate
-//! against the typed name.
+//! against the typed name; [`wording`] the French words of matching's
+//! typed reasons and of the settings.
 
 use eframe::egui;
 pub mod app;
@@ -21,6 +22,7 @@ pub mod session;
 pub mod state;
 pub mod theme;
 pub mod views;
+pub mod wording;
 
 pub use app::WorkbenchApp;
 

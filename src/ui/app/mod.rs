@@ -22,6 +22,7 @@ use crate::review::QueueItem;
 
 use super::command::Command;
 use super::model::{self, Snapshot};
+use super::session::settings;
 use super::session::{
     Dialog, ImportState, IndicatorsState, Notice, ReviewState, TableState, Workspace,
 };
@@ -240,20 +241,47 @@ impl WorkbenchApp {
             Command::PickSubstance(code) => self.indicators.pick(&code),
             Command::RecomputeIndicators => self.indicators.change_period(),
             Command::OpenSettings => {
-                self.dialog = Some(Dialog::Settings {
-                    reviewer: self.state.author(),
-                })
+                let store = self.ws.as_ref().map(|ws| &ws.store);
+                self.dialog = Some(Dialog::Settings(settings::open_form(
+                    store,
+                    self.state.author(),
+                )))
             }
             Command::CloseDialog => self.dialog = None,
-            Command::SaveSettings => {
-                if let Some(Dialog::Settings { reviewer }) = self.dialog.take() {
-                    self.state.reviewer = reviewer.trim().to_string();
-                    self.load_undo_state();
-                    self.say(format!("Relecteur : {}", self.state.author()));
-                }
-            }
+            Command::SaveSettings => self.save_settings(),
             Command::DismissNotice => self.notice = None,
             Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+}
+
+impl WorkbenchApp {
+    /// Saves the Réglages: the reviewer's name, and the changed workspace
+    /// settings through core (each change recorded); a refused value keeps
+    /// the dialog open with the reason under its input.
+    fn save_settings(&mut self) {
+        let Some(Dialog::Settings(mut form)) = self.dialog.take() else {
+            return;
+        };
+        self.state.reviewer = form.reviewer.trim().to_string();
+        let author = self.state.author();
+        let saved = match &mut self.ws {
+            Some(ws) => settings::save_form(&mut ws.store, &mut form, &author),
+            None => Ok(Some(0)),
+        };
+        match saved {
+            Ok(Some(n)) => {
+                self.load_undo_state();
+                self.say(format!("Relecteur : {author} ; {n} réglage(s) modifié(s)"));
+            }
+            Ok(None) => {
+                self.say_error("Réglages non enregistrés : valeur refusée");
+                self.dialog = Some(Dialog::Settings(form));
+            }
+            Err(e) => {
+                self.fail(&e);
+                self.dialog = Some(Dialog::Settings(form));
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ pub fn method(id: &str) -> String {
         rule::UNIQUE_FIRST_WORD => "premier mot propre à une cible",
         rule::PRODUCT_FROM_WORDS => "produit lu dans les premiers mots",
         rule::FIRST_WORD_OF_VARIANT => "premier mot d'une seule variante",
+        rule::COMPOSITION => "composition lue dans le nom",
         rule::SIMILARITY => "similarité",
         rule::SAME_SUBSTANCES => "mêmes substances",
         rule::UNSPECIFIC => "non spécifique",
@@ -40,7 +41,8 @@ pub fn method(id: &str) -> String {
 }
 
 /// Every method identifier the catalogue words (tests walk them).
-pub const METHODS: [&str; 18] = [
+pub const METHODS: [&str; 19] = [
+    rule::COMPOSITION,
     rule::EXACT,
     rule::FORMER,
     rule::FORMER_BY_YEAR,

@@ -9,6 +9,7 @@
 
 pub mod indicators;
 pub mod review;
+pub mod settings;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -72,11 +73,8 @@ pub enum Dialog {
         /// The text typed.
         text: String,
     },
-    /// Settings: the reviewer's name.
-    Settings {
-        /// The name typed.
-        reviewer: String,
-    },
+    /// Réglages: the reviewer's name and the workspace settings.
+    Settings(settings::SettingsForm),
     /// Manual search of the referential.
     ManualSearch {
         /// The text typed.

@@ -74,7 +74,7 @@ pub fn top_bar_ui(
                 }
             });
             ui.menu_button("Réglages", |ui| {
-                if ui.button("Relecteur…").clicked() {
+                if ui.button("Relecteur et seuils…").clicked() {
                     out.push(Command::OpenSettings);
                 }
             });

@@ -1,4 +1,6 @@
-//! The modal dialogs: the comment of a name, the reviewer's name, the
+//! The modal dialogs: the comment of a name, the Réglages (reviewer's name
+//! and the workspace settings: matching thresholds, disclosure threshold,
+//! pending-share limit), the
 //! manual search of the referential (one target, or several substances),
 //! the confirmation of "apply to identical normalised names" (saying how
 //! many names it touches), the portal export (pending share, years,
@@ -11,8 +13,10 @@ use egui::{Id, RichText};
 
 use super::super::command::Command;
 use super::super::model::MappingRequest;
+use super::super::session::settings::SettingsForm;
 use super::super::session::{Dialog, JobKind, JobView, PortalExport};
 use super::super::theme;
+use super::super::wording;
 use crate::model::linking::TargetLevel;
 use crate::ui::i18n;
 
@@ -40,7 +44,7 @@ pub fn dialogs_ui(
     }
     let modal = modal.show(ctx, |ui| match d {
         Dialog::Comment { text } => comment_ui(ui, text, out),
-        Dialog::Settings { reviewer } => settings_ui(ui, reviewer, out),
+        Dialog::Settings(form) => settings_ui(ui, form, out),
         Dialog::ManualSearch {
             text,
             level,
@@ -316,12 +320,12 @@ fn comment_ui(ui: &mut egui::Ui, text: &mut String, out: &mut Vec<Command>) {
     });
 }
 
-fn settings_ui(ui: &mut egui::Ui, reviewer: &mut String, out: &mut Vec<Command>) {
-    ui.set_width(380.0);
+fn settings_ui(ui: &mut egui::Ui, form: &mut SettingsForm, out: &mut Vec<Command>) {
+    ui.set_width(460.0);
     ui.heading("Réglages");
     let label = ui.label("Relecteur (auteur des décisions)");
     let edit = ui
-        .add(egui::TextEdit::singleline(reviewer))
+        .add(egui::TextEdit::singleline(&mut form.reviewer))
         .labelled_by(label.id);
     if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
         out.push(Command::SaveSettings);
@@ -331,6 +335,25 @@ fn settings_ui(ui: &mut egui::Ui, reviewer: &mut String, out: &mut Vec<Command>)
             .small()
             .color(theme::MUTED),
     );
+    if !form.fields.is_empty() {
+        ui.add_space(theme::GAP);
+        ui.label(RichText::new("Espace de travail (chaque modification est tracée)").strong());
+    }
+    for f in &mut form.fields {
+        ui.add_space(4.0);
+        let label = ui.label(wording::setting_label_fr(f.setting));
+        ui.add(egui::TextEdit::singleline(&mut f.text).desired_width(120.0))
+            .labelled_by(label.id);
+        ui.label(
+            RichText::new(wording::setting_help_fr(f.setting))
+                .small()
+                .color(theme::MUTED),
+        );
+        if let Some(e) = &f.error {
+            ui.label(RichText::new(wording::invalid_fr(e)).color(theme::BAD));
+        }
+    }
+    ui.add_space(theme::GAP);
     ui.horizontal(|ui| {
         if ui.button("Enregistrer").clicked() {
             out.push(Command::SaveSettings);

@@ -11,6 +11,7 @@ use super::super::super::command::Command;
 use super::super::super::diff::{Column, Op};
 use super::super::super::session::{Detail, Workspace};
 use super::super::super::theme;
+use crate::matching::reason::substance_groups;
 use crate::model::linking::Candidate;
 use crate::review::QueueItem;
 use crate::ui::i18n;
@@ -34,7 +35,13 @@ pub(super) fn candidates_ui(
         return;
     }
     ui.add_space(4.0);
+    let groups = substance_groups(&detail.candidates);
     for (c, columns) in detail.candidates.iter().zip(&detail.alignments) {
+        let group = groups
+            .iter()
+            .enumerate()
+            .find(|(_, (ranks, _))| ranks.contains(&c.rank))
+            .map_or((0, false), |(i, (_, differs))| (i, *differs));
         // A card out of sight takes its height as last drawn (at this rank)
         // without being laid out: a new selection lays out only the cards
         // on screen.
@@ -67,7 +74,7 @@ pub(super) fn candidates_ui(
             .inner_margin(theme::GAP)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                candidate_ui(ui, item, c, columns, picked, ws, out);
+                candidate_ui(ui, item, c, columns, picked, group, ws, out);
             });
         let height = card.response.rect.height();
         ui.ctx().data_mut(|d| d.insert_temp(height_id, height));
@@ -75,12 +82,17 @@ pub(super) fn candidates_ui(
     }
 }
 
+/// `group`: the index of the candidate's substance group (candidates with
+/// identical substances share it) and whether its substances differ from
+/// candidate 1's.
+#[allow(clippy::too_many_arguments)]
 fn candidate_ui(
     ui: &mut egui::Ui,
     item: &QueueItem,
     c: &Candidate,
     columns: &[Column],
     picked: bool,
+    group: (usize, bool),
     ws: &Workspace,
     out: &mut Vec<Command>,
 ) {
@@ -127,11 +139,19 @@ fn candidate_ui(
     });
     diff_ui(ui, item, columns);
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Substances :").color(theme::MUTED));
+        let letter = char::from(b'A' + (group.0 % 26) as u8);
+        ui.label(RichText::new(format!("Substances (groupe {letter}) :")).color(theme::MUTED));
         if c.substance_codes.is_empty() {
             ui.label(RichText::new("aucune").color(theme::BAD));
         } else {
             ui.label(ws.snap.substances_label(&c.substance_codes));
+        }
+        if group.1 {
+            ui.label(
+                RichText::new("≠ substances du candidat 1")
+                    .strong()
+                    .color(theme::BAD),
+            );
         }
     });
     if !c.explanation.is_empty() {

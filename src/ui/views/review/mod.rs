@@ -20,6 +20,9 @@ use super::super::command::Command;
 use super::super::session::{ReviewState, Workspace};
 use super::super::state::QueueFilter;
 use super::super::theme;
+use super::super::wording;
+use crate::matching::reason::Reason;
+use crate::model::linking::MatchStatus;
 use crate::review::{AuditEntry, DecisionStatus, QueueItem};
 use crate::ui::i18n;
 
@@ -86,6 +89,17 @@ fn name_header_ui(ui: &mut egui::Ui, item: &QueueItem) {
         fact_ui(ui, "Score", &i18n::score(item.score));
         fact_ui(ui, "Statut", i18n::match_status(item.status));
     });
+    if let Some(reason) = item.reason.as_ref().filter(|r| **r != Reason::Sure) {
+        let what = match item.status {
+            MatchStatus::Unmatched => "Pourquoi non lié",
+            _ => "Pourquoi en attente",
+        };
+        ui.label(
+            RichText::new(format!("{what} : {}", wording::reason_fr(reason)))
+                .strong()
+                .color(theme::WAIT),
+        );
+    }
     ui.label(
         RichText::new(format!("normalisé : {}", item.name.normalized))
             .monospace()
