@@ -113,6 +113,9 @@ pub enum Error {
     /// The request itself is wrong (bad option, unknown kind...).
     #[error("{0}")]
     Usage(String),
+    /// A reviewer's step refused, and why (typed: the window words it).
+    #[error(transparent)]
+    Refused(#[from] crate::review::refusal::Refusal),
 }
 
 impl Error {
@@ -135,7 +138,7 @@ impl Error {
     /// The process exit code for this error: 2 for usage errors, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) => 2,
+            Error::Usage(_) | Error::Refused(_) => 2,
             _ => 1,
         }
     }

@@ -252,6 +252,16 @@ pub enum Status {
     Absent,
 }
 
+impl Status {
+    /// Every status (the window's catalogue test walks them).
+    pub const ALL: [Status; 4] = [
+        Status::Agrees,
+        Status::Similar,
+        Status::Differs,
+        Status::Absent,
+    ];
+}
+
 /// One compared part: its status and the values on each side.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part {

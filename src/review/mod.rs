@@ -5,12 +5,15 @@
 //! audit entry in one committed transaction ([`Store::record_step`]). Undo
 //! and redo append compensating entries: nothing is ever erased. This file
 //! holds the actions, undo/redo, history, "apply to identical normalised
-//! names", reuse bookkeeping, re-review flags and progress; [`queue`] the
-//! review queue, [`search`] the manual search of the referential,
+//! names", reuse bookkeeping, re-review flags and progress; [`bulk`] the
+//! decisions on a multi-selection, [`refusal`] why a step is refused;
+//! [`queue`] the review queue, [`search`] the manual search of the referential,
 //! [`exchange`] the decision files agents swap.
 
+pub mod bulk;
 pub mod exchange;
 pub mod queue;
+pub mod refusal;
 pub mod search;
 #[cfg(test)]
 mod tests;
@@ -27,8 +30,10 @@ use crate::store::matching::TranscodingRow;
 pub use crate::store::review::{
     AuditAction, AuditEntry, Decision, DecisionKey, DecisionStatus, DecisionTarget, NewAuditEntry,
 };
+pub use bulk::{Bulk, decide_many};
 pub use exchange::{Conflict, ImportReport, export_decisions, import_decisions};
 pub use queue::{QueueItem, QueueQuery, QueueSort, queue};
+pub use refusal::{ChangedBy, Compensation, Refusal};
 pub use search::{ReferentialSearch, SearchHit, search};
 
 /// Who acts, and what they want to say about it.
@@ -57,10 +62,10 @@ impl Note {
 }
 
 /// The distinct name `id`, or a usage error.
-fn name_by_id(store: &Store, id: i64) -> Result<DrugName> {
+pub(crate) fn name_by_id(store: &Store, id: i64) -> Result<DrugName> {
     store
         .drug_name(id)?
-        .ok_or_else(|| Error::Usage(format!("no drug name with id {id} in this workspace")))
+        .ok_or(Error::Refused(Refusal::NoName { id }))
 }
 
 /// Finds a distinct name typed at `level`: exactly as typed first, else by
@@ -79,10 +84,10 @@ pub fn find_name(store: &Store, raw: &str, level: Level) -> Result<DrugName> {
         .into_iter()
         .find(|n| n.level == level)
         .ok_or_else(|| {
-            Error::Usage(format!(
-                "no drug name \"{raw}\" typed at level {} in this workspace (datamed review queue --text finds names)",
-                level.as_str()
-            ))
+            Error::Refused(Refusal::NameNotFound {
+                raw: raw.to_string(),
+                level,
+            })
         })
 }
 
@@ -106,11 +111,11 @@ fn decide(store: &mut Store, name: &DrugName, after: Decision, note: &Note) -> R
 fn one(mut entries: Vec<AuditEntry>) -> Result<AuditEntry> {
     entries
         .pop()
-        .ok_or_else(|| Error::Usage("nothing was recorded".into()))
+        .ok_or(Error::Refused(Refusal::NothingRecorded))
 }
 
 /// A decision on `name` by `note`'s author, now.
-fn new_decision(
+pub(crate) fn new_decision(
     name: &DrugName,
     status: DecisionStatus,
     target: Option<DecisionTarget>,
@@ -143,12 +148,12 @@ pub fn approve_candidate(
     let name = name_by_id(store, name_id)?;
     let candidates = store.candidates_of(name_id)?;
     let Some(c) = candidates.iter().find(|c| c.rank == rank) else {
-        return Err(Error::Usage(format!(
-            "\"{}\" ({}) has no candidate {rank}: it has {}; approve it with a target from the manual search instead",
-            name.name,
-            name.level.as_str(),
-            candidates.len()
-        )));
+        return Err(Error::Refused(Refusal::NoCandidate {
+            name: name.name.clone(),
+            level: name.level,
+            rank,
+            count: candidates.len(),
+        }));
     };
     let decision = new_decision(
         &name,
@@ -198,7 +203,7 @@ pub fn approve_targets(
 /// One decision target out of the chosen search hits.
 fn combine_targets(targets: &[SearchHit]) -> Result<DecisionTarget> {
     match targets {
-        [] => Err(Error::Usage("choose at least one target".into())),
+        [] => Err(Error::Refused(Refusal::NoTarget)),
         [t] => Ok(DecisionTarget {
             level: t.level,
             code: t.code.clone(),
@@ -206,10 +211,7 @@ fn combine_targets(targets: &[SearchHit]) -> Result<DecisionTarget> {
         }),
         several => {
             if several.iter().any(|t| t.level != TargetLevel::Substance) {
-                return Err(Error::Usage(
-                    "several targets must all be substances; choose one spécialité or produit"
-                        .into(),
-                ));
+                return Err(Error::Refused(Refusal::SeveralNotSubstances));
             }
             let mut sorted: Vec<&SearchHit> = several.iter().collect();
             sorted.sort_by(|a, b| a.code.cmp(&b.code));
@@ -267,7 +269,7 @@ pub fn defer(store: &mut Store, name_id: i64, note: &Note) -> Result<AuditEntry>
 pub fn comment(store: &mut Store, name_id: i64, text: &str, author: &str) -> Result<AuditEntry> {
     let name = name_by_id(store, name_id)?;
     if text.trim().is_empty() {
-        return Err(Error::Usage("the comment is empty".into()));
+        return Err(Error::Refused(Refusal::EmptyComment));
     }
     let key = DecisionKey::of(&name);
     let before = store.decision(&key)?;
@@ -293,14 +295,14 @@ pub fn comment(store: &mut Store, name_id: i64, text: &str, author: &str) -> Res
 pub fn revert(store: &mut Store, entry_id: i64, note: &Note) -> Result<AuditEntry> {
     let entry = store
         .audit_entry(entry_id)?
-        .ok_or_else(|| Error::Usage(format!("no audit entry #{entry_id}")))?;
+        .ok_or(Error::Refused(Refusal::NoEntry { id: entry_id }))?;
     if entry.before == entry.after {
-        return Err(Error::Usage(format!(
-            "audit entry #{entry_id} ({}) changed no decision: nothing to revert",
-            entry.action.as_str()
-        )));
+        return Err(Error::Refused(Refusal::NothingToRevert {
+            id: entry_id,
+            action: entry.action,
+        }));
     }
-    ensure_unchanged(store, &entry, "revert")?;
+    ensure_unchanged(store, &entry, Compensation::Revert)?;
     let new = NewAuditEntry {
         action: AuditAction::Revert,
         key: entry.key.clone(),
@@ -314,7 +316,7 @@ pub fn revert(store: &mut Store, entry_id: i64, note: &Note) -> Result<AuditEntr
 }
 
 /// Fails unless the key of `entry` is still as the entry left it.
-fn ensure_unchanged(store: &Store, entry: &AuditEntry, what: &str) -> Result<()> {
+fn ensure_unchanged(store: &Store, entry: &AuditEntry, what: Compensation) -> Result<()> {
     let current = store.decision(&entry.key)?;
     if current == entry.after {
         return Ok(());
@@ -324,14 +326,18 @@ fn ensure_unchanged(store: &Store, entry: &AuditEntry, what: &str) -> Result<()>
         .into_iter()
         .rev()
         .find(|e| e.id > entry.id && e.before != e.after)
-        .map(|e| format!(" by {} at {} (entry #{})", e.author, e.at, e.id))
-        .unwrap_or_default();
-    Err(Error::Usage(format!(
-        "cannot {what} entry #{}: \"{}\" ({}) was changed since{since}",
-        entry.id,
-        entry.key.normalized,
-        entry.key.level.as_str()
-    )))
+        .map(|e| ChangedBy {
+            author: e.author,
+            at: e.at,
+            entry: e.id,
+        });
+    Err(Error::Refused(Refusal::ChangedSince {
+        what,
+        entry: entry.id,
+        normalized: entry.key.normalized.clone(),
+        level: entry.key.level,
+        by: since,
+    }))
 }
 
 /// An author's undo and redo stacks, rebuilt from their audit entries:
@@ -406,7 +412,7 @@ fn compensate(
     action: AuditAction,
 ) -> Result<Vec<AuditEntry>> {
     for e in step {
-        ensure_unchanged(store, e, action.as_str())?;
+        ensure_unchanged(store, e, Compensation::of(action))?;
     }
     let entries: Vec<NewAuditEntry> = step
         .iter()
@@ -480,11 +486,10 @@ pub fn identical_preview(store: &Store, name_id: i64) -> Result<IdenticalPreview
         .decision(&DecisionKey::of(&name))?
         .filter(|d| d.status.is_final())
         .ok_or_else(|| {
-            Error::Usage(format!(
-                "\"{}\" ({}) is not approved or rejected: decide it before applying its decision elsewhere",
-                name.name,
-                name.level.as_str()
-            ))
+            Error::Refused(Refusal::NotFinal {
+                name: name.name.clone(),
+                level: name.level,
+            })
         })?;
     let names: Vec<DrugName> = store
         .unreviewed_names_normalized(&name.normalized)?

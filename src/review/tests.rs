@@ -148,6 +148,18 @@ fn workspace(path: &Path) -> Store {
     store
 }
 
+/// A workspace in a temporary directory and the ids of its pending
+/// DOLIPRANNE (produit) and EFERALGAN names (other modules' tests).
+pub(crate) fn pending_store() -> (tempfile::TempDir, Store, Vec<i64>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = workspace(&dir.path().join("w.sqlite"));
+    let ids = vec![
+        id(&store, "DOLIPRANNE", Level::Produit),
+        id(&store, "EFERALGAN", Level::Produit),
+    ];
+    (dir, store, ids)
+}
+
 fn id(store: &Store, name: &str, level: Level) -> i64 {
     find_name(store, name, level).unwrap().id
 }

@@ -272,7 +272,11 @@ impl WorkbenchApp {
         match saved {
             Ok(Some(n)) => {
                 self.load_undo_state();
-                self.say(format!("Relecteur : {author} ; {n} réglage(s) modifié(s)"));
+                self.say(format!(
+                    "Relecteur : {author} ; {} {}",
+                    i18n::count(n as i64, "réglage", "réglages"),
+                    i18n::plural(n as i64, "modifié", "modifiés")
+                ));
             }
             Ok(None) => {
                 self.say_error("Réglages non enregistrés : valeur refusée");

@@ -4,6 +4,7 @@
 //! entry; and how the views catch up after each step.
 
 use crate::error::Result;
+use crate::matching::features::{Features, compare};
 use crate::normalize::normalize_name;
 use crate::review::queue::filter_queue;
 use crate::review::{self, AuditEntry, DecisionKey, Note, SearchHit};
@@ -237,10 +238,21 @@ impl WorkbenchApp {
                     .iter()
                     .map(|c| align(&typed, &normalize_name(&c.target_name)))
                     .collect();
+                let query = Features::from_normalized(&typed);
+                let agreements = candidates
+                    .iter()
+                    .map(|c| {
+                        compare(
+                            &query,
+                            &Features::from_normalized(&normalize_name(&c.target_name)),
+                        )
+                    })
+                    .collect();
                 self.review.detail = Some(Detail {
                     name_id: id,
                     candidates,
                     alignments,
+                    agreements,
                     history,
                 });
             }

@@ -6,6 +6,8 @@
 use std::io::ErrorKind;
 
 use crate::error::{Error, Place};
+use crate::model::Level;
+use crate::review::{Compensation, Refusal};
 
 /// An error as the window shows it.
 pub fn error(e: &Error) -> String {
@@ -33,6 +35,84 @@ pub fn error(e: &Error) -> String {
         ),
         Error::Cancelled => "Annulé : rien n'a été écrit".to_string(),
         Error::Usage(message) => message.clone(),
+        Error::Refused(r) => refusal(r),
+    }
+}
+
+/// Why a reviewer's step is refused, in French.
+pub fn refusal(r: &Refusal) -> String {
+    let level = |l: Level| super::level(l).to_lowercase();
+    match r {
+        Refusal::NoName { id } => {
+            format!("Aucun nom d'identifiant {id} dans cet espace de travail")
+        }
+        Refusal::NameNotFound { raw, level: l } => format!(
+            "Aucun nom « {raw} » saisi au niveau {} dans cet espace de travail",
+            level(*l)
+        ),
+        Refusal::NoCandidate {
+            name,
+            level: l,
+            rank,
+            count,
+        } => format!(
+            "« {name} » ({}) n'a pas de candidat {rank} ({}) : choisissez la cible par la \
+             recherche manuelle (M)",
+            level(*l),
+            if *count == 0 {
+                "aucun candidat".to_string()
+            } else {
+                super::count(*count as i64, "candidat", "candidats")
+            }
+        ),
+        Refusal::NoTarget => "Cochez au moins une cible".to_string(),
+        Refusal::SeveralNotSubstances => {
+            "Plusieurs cibles ne peuvent être que des substances : choisissez une seule \
+             spécialité ou un seul produit"
+                .to_string()
+        }
+        Refusal::EmptyComment => "Le commentaire est vide".to_string(),
+        Refusal::NoNameChosen => "Aucun nom sélectionné".to_string(),
+        Refusal::NoEntry { id } => format!("Aucune entrée d'historique n°{id}"),
+        Refusal::NothingToRevert { id, action } => format!(
+            "L'entrée n°{id} ({}) n'a changé aucune décision : rien à restaurer",
+            super::audit_action(*action)
+        ),
+        Refusal::ChangedSince {
+            what,
+            entry,
+            normalized,
+            level: l,
+            by,
+        } => {
+            let verb = match what {
+                Compensation::Undo => "d'annuler",
+                Compensation::Redo => "de rétablir",
+                Compensation::Revert => "de revenir avant",
+            };
+            let since = by
+                .as_ref()
+                .map(|b| {
+                    format!(
+                        " par {} le {} (entrée n°{})",
+                        b.author,
+                        super::date_time(&b.at),
+                        b.entry
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "Impossible {verb} l'entrée n°{entry} : « {normalized} » ({}) a été modifié \
+                 depuis{since}",
+                level(*l)
+            )
+        }
+        Refusal::NotFinal { name, level: l } => format!(
+            "« {name} » ({}) n'est ni validé ni rejeté : décidez-le avant d'appliquer sa \
+             décision ailleurs",
+            level(*l)
+        ),
+        Refusal::NothingRecorded => "Rien n'a été enregistré".to_string(),
     }
 }
 

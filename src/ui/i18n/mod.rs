@@ -3,12 +3,15 @@
 //! methods, hidden-cell reasons, errors with their place — and every word
 //! the window shows about them comes from here, with French plurals
 //! ("1 nom", "2 noms"), numbers ("20 000", "0,81", "98,5 %") and dates
-//! ("31/01/2026 15:05", local time). [`errors`] words the errors,
-//! [`review`] the matching methods and the steps a reviewer takes. Views
+//! ("31/01/2026 15:05", local time). [`errors`] words the errors (and
+//! the refusals of review steps), [`review`] the matching methods and the
+//! steps a reviewer takes, [`explain`] a candidate's agreement with the
+//! typed name and the ORDEI categories. Views
 //! keep their own fixed labels (buttons, headings), which are French
 //! where they are written; nothing here is parsed back.
 
 pub mod errors;
+pub mod explain;
 pub mod review;
 #[cfg(test)]
 mod tests;

@@ -80,6 +80,10 @@ fn every_typed_value_the_window_shows_has_a_french_wording() {
     all_french(&Figures::ALL, |f| figures(*f).to_string());
     all_french(&Reason::ALL, |r| hidden_reason(*r).to_string());
     all_french(&review::METHODS, |m| method(m));
+    all_french(&crate::review::refusal::samples(), errors::refusal);
+    all_french(&crate::matching::features::Status::ALL, |s| {
+        explain::status(*s).to_string()
+    });
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! against the typed name, history), the candidate picked, and how far the
 //! reviewer can undo.
 
+use crate::matching::features::Agreement;
 use crate::model::linking::Candidate;
 use crate::review::{AuditEntry, QueueItem, UndoState};
 
@@ -17,6 +18,9 @@ pub struct Detail {
     pub candidates: Vec<Candidate>,
     /// Each candidate's name aligned with the typed name (normalised).
     pub alignments: Vec<Vec<Column>>,
+    /// How each candidate's name compares with the typed name, part by
+    /// part (the card words it; the stored explanation is the CLI's).
+    pub agreements: Vec<Agreement>,
     /// The audit entries of its key, oldest first.
     pub history: Vec<AuditEntry>,
 }

@@ -292,7 +292,8 @@ fn hidden_cells_ui(
                     ui.end_row();
                     for (title, c) in rows {
                         ui.label(title);
-                        ui.label(short(&c.category)).on_hover_text(&c.category);
+                        ui.label(short(&c.category))
+                            .on_hover_text(i18n::explain::category(&c.category));
                         ui.label(published_text(c.shown));
                         ui.label(RichText::new(i18n::int(c.count)).color(theme::INTERNAL_TEXT));
                         ui.label(
@@ -351,7 +352,10 @@ fn chart_ui(
             Shown::Value(v) => (v as f64, theme::ACCENT),
             Shown::Hidden(_) => (rule.threshold as f64, theme::HIDDEN_BAR),
         };
-        let mut text = format!("{}\nPublié : {published}", c.category);
+        let mut text = format!(
+            "{}\nPublié : {published}",
+            i18n::explain::category(&c.category)
+        );
         if figures != Figures::Published {
             text.push_str(&format!("\nInterne : {internal}"));
         }
@@ -506,9 +510,10 @@ fn chart_ui(
     }
 }
 
-/// A category name cut to fit an axis ("Affections du…").
+/// A category name, worded and cut to fit an axis ("Affections du…").
 fn short(name: &str) -> String {
     const MAX: usize = 40;
+    let name = i18n::explain::category(name);
     if name.chars().count() <= MAX {
         name.to_string()
     } else {

@@ -182,7 +182,7 @@ pub(super) fn impact_ui(ui: &mut egui::Ui, impact: &[PendingImpact]) {
             ui.end_row();
             for p in impact {
                 ui.label(&p.name);
-                ui.label(p.level.as_str());
+                ui.label(i18n::level(p.level));
                 ui.label(format!("+{}", i18n::int(p.added_cases)));
                 ui.end_row();
             }

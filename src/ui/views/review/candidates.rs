@@ -11,6 +11,7 @@ use super::super::super::command::Command;
 use super::super::super::diff::{Column, Op};
 use super::super::super::session::{Detail, Workspace};
 use super::super::super::theme;
+use crate::matching::features::Agreement;
 use crate::matching::reason::substance_groups;
 use crate::model::linking::Candidate;
 use crate::review::QueueItem;
@@ -36,7 +37,12 @@ pub(super) fn candidates_ui(
     }
     ui.add_space(4.0);
     let groups = substance_groups(&detail.candidates);
-    for (c, columns) in detail.candidates.iter().zip(&detail.alignments) {
+    for ((c, columns), agreement) in detail
+        .candidates
+        .iter()
+        .zip(&detail.alignments)
+        .zip(&detail.agreements)
+    {
         let group = groups
             .iter()
             .enumerate()
@@ -74,7 +80,7 @@ pub(super) fn candidates_ui(
             .inner_margin(theme::GAP)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                candidate_ui(ui, item, c, columns, picked, group, ws, out);
+                candidate_ui(ui, item, c, columns, agreement, picked, group, ws, out);
             });
         let height = card.response.rect.height();
         ui.ctx().data_mut(|d| d.insert_temp(height_id, height));
@@ -91,6 +97,7 @@ fn candidate_ui(
     item: &QueueItem,
     c: &Candidate,
     columns: &[Column],
+    agreement: &Agreement,
     picked: bool,
     group: (usize, bool),
     ws: &Workspace,
@@ -154,9 +161,11 @@ fn candidate_ui(
             );
         }
     });
-    if !c.explanation.is_empty() {
-        ui.label(RichText::new(&c.explanation).small().color(theme::MUTED));
-    }
+    ui.label(
+        RichText::new(i18n::explain::agreement(agreement))
+            .small()
+            .color(theme::MUTED),
+    );
 }
 
 fn score_bar_ui(ui: &mut egui::Ui, score: f64) {
