@@ -6,6 +6,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::*;
 use rusqlite::Connection;
 
@@ -101,7 +103,7 @@ fn real_bdpm_2022_imports_with_malformed_rows_reported() {
 }
 
 #[test]
-fn same_file_twice_is_refused_unless_replace() {
+fn same_file_twice_changes_nothing_unless_replace() {
     let Some(shared) = shared_data() else {
         return;
     };
@@ -110,9 +112,8 @@ fn same_file_twice_is_refused_unless_replace() {
     let gener = shared.join("bdpm/2017-03/CIS_GENER_bdpm.txt");
     datamed_ok(&["import", "-w", s(&w), s(&gener)]);
     let before = snapshot(&w);
-    let again = datamed(&["import", "-w", s(&w), s(&gener)]);
-    assert_eq!(again.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("--replace"));
+    let again = datamed_ok(&["import", "-w", s(&w), s(&gener)]);
+    assert!(again.contains("already imported as batch 1"), "{again}");
     assert_eq!(snapshot(&w), before);
     datamed_ok(&["import", "-w", s(&w), "--replace", s(&gener)]);
     let conn = Connection::open(&w).unwrap();
@@ -374,27 +375,45 @@ fn bnpv_sample_imports_with_every_reference_valid_and_replaces() {
 }
 
 #[test]
-fn a_case_version_already_imported_is_refused_naming_both_places() {
+fn a_case_version_already_imported_is_recognised_not_stored_again() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path().join("w.sqlite");
     let first = dir.path().join("Cas-Patients.csv");
     std::fs::write(&first, case_rows(1, 3000)).unwrap();
     datamed_ok(&["import", "-w", s(&w), s(&first)]);
-    let before = snapshot(&w);
+    let cases = |w: &Path| -> i64 {
+        Connection::open(w)
+            .unwrap()
+            .query_row("SELECT count(*) FROM bnpv_case", [], |r| r.get(0))
+            .unwrap()
+    };
     // Past the first batch of rows and inside a many-row statement: case
-    // 17 comes again at line 2302 of the second file.
+    // 17 comes again at line 2302 of the second file, the same.
     let mut rows = case_rows(5000, 2300);
     rows.push_str(case_rows(17, 1).lines().nth(1).unwrap());
     rows.push_str("\r\n");
     rows.push_str(case_rows(9000, 500).split_once("\r\n").unwrap().1);
     let second = dir.path().join("Cas-Patients_2.csv");
-    std::fs::write(&second, rows).unwrap();
-    let out = datamed(&["import", "-w", s(&w), s(&second)]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("line 2302"), "{err}");
-    assert!(err.contains("17 / C17 / 1"), "{err}");
-    assert!(err.contains("already in the workspace"), "{err}");
-    assert!(err.contains("Cas-Patients.csv, line 18"), "{err}");
-    assert_eq!(snapshot(&w), before);
+    std::fs::write(&second, &rows).unwrap();
+    let out = datamed_ok(&["import", "-w", s(&w), s(&second)]);
+    assert!(
+        out.contains("2,800 kept, 1 already in the workspace"),
+        "{out}"
+    );
+    assert_eq!(cases(&w), 5800);
+    // The same case version with other values (age 4 months): the stored
+    // row stays, with a warning naming the line.
+    let changed = rows.replace("17;C17;1;01/02/2016;F;3;", "17;C17;1;01/02/2016;F;4;");
+    let third = dir.path().join("Cas-Patients_3.csv");
+    std::fs::write(&third, changed).unwrap();
+    let before = cases(&w);
+    datamed_ok(&["import", "-w", s(&w), s(&third)]);
+    assert_eq!(cases(&w), before);
+    let status = datamed_ok(&["status", "-w", s(&w)]);
+    assert!(
+        status.contains(
+            "line 2302: case version 17 / C17 / 1 is already in the workspace with other values"
+        ),
+        "{status}"
+    );
 }

@@ -1,6 +1,8 @@
 //! What the commands print: import, status, matching and indicator reports.
 
 use super::*;
+use crate::import::FileReport;
+use crate::model::Source;
 
 /// Opens a workspace that must already exist.
 /// `datamed indicators`: the substance list, or one substance's (or the
@@ -150,9 +152,25 @@ pub(super) fn print_match_summary(summary: &crate::matching::engine::MatchSummar
 
 pub(super) fn print_import_summary(summary: &ImportSummary) {
     for report in &summary.imported {
+        if let Some(batch) = report.already {
+            outln!(
+                "{} ({}): already imported as batch {batch} (same SHA-256): nothing changed",
+                report.path.display(),
+                report.kind,
+            );
+            continue;
+        }
         let c = report.counts;
+        let present = if c.present > 0 {
+            format!(
+                ", {} already in the workspace (not stored again)",
+                thousands(c.present as i64)
+            )
+        } else {
+            String::new()
+        };
         outln!(
-            "{} ({}, {}): {} rows read, {} kept, {} rejected, {} dropped by rule, {} warnings — batch {}",
+            "{} ({}, {}): {} rows read, {} kept{present}, {} rejected, {} dropped by rule, {} warnings — batch {}",
             report.path.display(),
             report.kind,
             report.encoding,
@@ -163,9 +181,43 @@ pub(super) fn print_import_summary(summary: &ImportSummary) {
             thousands(c.warnings as i64),
             report.batch_id
         );
+        print_case_changes(report);
     }
     for (path, why) in &summary.skipped {
         outln!("skipped {}: {why}", path.display());
+    }
+}
+
+/// What a BNPV file changed to the cases and the names' counts.
+fn print_case_changes(report: &FileReport) {
+    let ch = &report.changes;
+    if report.kind == Kind::BnpvCases {
+        let mut line = format!(
+            "  cases: {} added, {} updated (newer version), {} retired, {} back",
+            thousands(ch.added as i64),
+            thousands(ch.updated as i64),
+            thousands(ch.retired as i64),
+            thousands(ch.restored as i64),
+        );
+        if ch.absent > 0 {
+            line.push_str(&format!(
+                "; {} cases of the workspace are not in this file (still counted; --cumulative retires them)",
+                thousands(ch.absent as i64)
+            ));
+        }
+        outln!("{line}");
+    } else if report.kind.source() == Source::Bnpv && (ch.added > 0 || ch.updated > 0) {
+        outln!(
+            "  cases: {} added, {} updated (newer version)",
+            thousands(ch.added as i64),
+            thousands(ch.updated as i64),
+        );
+    }
+    if matches!(report.kind, Kind::BnpvCases | Kind::BnpvDrugs) {
+        outln!(
+            "  drug names whose observation counts changed: {}",
+            thousands(ch.name_deltas.len() as i64)
+        );
     }
 }
 

@@ -14,7 +14,7 @@ use super::values::{
 use crate::error::Result;
 use crate::model::Level;
 use crate::normalize::normalize_name;
-use crate::store::imports::{Cell, KeyCache, RowBatch};
+use crate::store::imports::{Cell, KeyCache, Presence, RowBatch, content_hash};
 
 /// Columns of `Cas-Patients.csv`, in converter order.
 pub const CASE_COLUMNS: &[ColumnSpec] = &[
@@ -132,6 +132,18 @@ impl CaseConverter {
                     key[0], key[1], key[2]
                 ),
             ));
+        }
+        if !new {
+            match keys.case_presence(case_id, content_hash((3..=18).map(|i| ctx.get(i)))) {
+                Presence::New => {}
+                Presence::Same => return Ok(Outcome::Present(None)),
+                Presence::Different => {
+                    return Ok(Outcome::Present(Some(format!(
+                        "case version {} / {} / {} is already in the workspace with other values: the row imported first is kept (a case version does not change; a follow-up has a new VER)",
+                        key[0], key[1], key[2]
+                    ))));
+                }
+            }
         }
         let notif = match parse_date_until(ctx.get(3), self.latest_year) {
             Ok(Some(d)) if d <= self.today => d,
@@ -275,6 +287,10 @@ impl DrugConverter {
         }
         let medicament = ctx.get(3);
         let type_raw = ctx.get(4);
+        // A row an earlier extract stored still goes through the name
+        // bookkeeping below, so that ORDEI's duplicates after it are
+        // flagged as in a file imported alone.
+        let present = !new && keys.take_stored_row(case_id, content_hash([medicament, type_raw]));
         let level = match self.levels.iter().find(|(raw, _)| **raw == *type_raw) {
             Some((_, level)) => *level,
             None => {
@@ -310,6 +326,9 @@ impl DrugConverter {
             };
             (id, !self.seen.insert(case_id, number))
         };
+        if present {
+            return Ok(Outcome::Present(None));
+        }
         if let (Some(id), false) = (name_id, duplicate) {
             keys.count_observation(case_id, id);
         }
@@ -399,6 +418,9 @@ impl EffectConverter {
         let (case_id, new) = keys.case_id(key[0], key[1], key[2]);
         if new {
             batch.new_case(case_id, key[0], key[1], key[2]);
+        } else if keys.take_stored_row(case_id, content_hash([ctx.get(3), ctx.get(4), ctx.get(5)]))
+        {
+            return Ok(Outcome::Present(None));
         }
         let onset = match parse_date_until(ctx.get(3), self.latest_year) {
             Ok(d) => d,

@@ -21,6 +21,11 @@ pub enum Outcome {
     Reject(String),
     /// Leave the row out by an agency rule.
     Drop(String),
+    /// The workspace already holds the row (same case version, same
+    /// values, from an earlier extract): not stored or counted again, and
+    /// its warnings, recorded with the stored row, not repeated. A note,
+    /// when there is one, is recorded as the row's warning.
+    Present(Option<String>),
 }
 
 /// A warning about one cell of a kept row.

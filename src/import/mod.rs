@@ -22,8 +22,16 @@
 //!   an impossible date in the BDPM) is kept raw, with the derived value left
 //!   empty and a warning by line and column;
 //! - an impossible value in case data (negative age, unreadable or future
-//!   notification date, a case version present twice) refuses the file,
-//!   naming the line and column: indicators must not rest on a corrupt extract.
+//!   notification date, a case version present twice in the file) refuses
+//!   the file, naming the line and column: indicators must not rest on a
+//!   corrupt extract.
+//!
+//! Month after month: a file already imported byte for byte is skipped
+//! (nothing changes); a newer extract's rows the workspace already holds
+//! (same case version, same values) are recognised and neither stored nor
+//! counted again, so that importing a file twice, or a file then a superset
+//! of it, changes no count; `--replace` takes the place of the earlier
+//! batches of the kind with the same file name, whatever their content.
 
 pub mod bdpm;
 pub mod bnpv;
@@ -88,6 +96,9 @@ pub struct FileReport {
     /// For a BNPV file: the cases it added, updated, retired; the drug
     /// names whose observations changed.
     pub changes: CaseChanges,
+    /// The file was already imported, byte for byte, as this batch (whose
+    /// rows still count): nothing was imported, nothing changed.
+    pub already: Option<i64>,
 }
 
 /// The report of an import command.

@@ -17,7 +17,8 @@ use crate::jobs::{Phase, Progress};
 use crate::model::{Kind, Source};
 use crate::store::Store;
 use crate::store::imports::{
-    DuplicateCase, ImportWriter, KeyCache, NewBatch, RowBatch, RowCounts, Severity, table_columns,
+    CaseChanges, DuplicateCase, ImportWriter, KeyCache, NewBatch, Replace, RowBatch, RowCounts,
+    Severity, table_columns,
 };
 
 /// How many issues of one batch are stored line by line; past it, only counted.
@@ -66,6 +67,31 @@ pub(super) fn import_opened(
         },
         table.size_bytes,
     );
+    // A case file given again with --cumulative is read again, in place
+    // of its batch, for the cases it retires.
+    let replace = if options.replace {
+        Replace::SameName
+    } else if options.cumulative && kind == Kind::BnpvCases {
+        Replace::SameFile
+    } else {
+        Replace::Nothing
+    };
+    if replace == Replace::Nothing
+        && let Some(id) = store.current_batch_with_hash(kind, &table.sha256)?
+    {
+        // The same file again (a month's folder often repeats a
+        // referential): nothing to do, and the next file may be read.
+        rows_read();
+        return Ok(FileReport {
+            path: path.to_path_buf(),
+            kind,
+            batch_id: id,
+            encoding: table.encoding.clone(),
+            counts: RowCounts::default(),
+            changes: CaseChanges::default(),
+            already: Some(id),
+        });
+    }
     let batch = NewBatch {
         kind,
         file: path.to_path_buf(),
@@ -79,7 +105,7 @@ pub(super) fn import_opened(
     let places = table.cell_places();
     let (header_place, header_line, size_bytes) =
         (table.place.clone(), table.header_line, table.size_bytes);
-    let mut writer = store.begin_import(&batch, options.replace)?;
+    let mut writer = store.begin_import(&batch, replace)?;
     if size_bytes >= BULK_LOAD_BYTES {
         writer.defer_indexes()?;
     }
@@ -190,6 +216,7 @@ pub(super) fn import_opened(
         encoding,
         counts,
         changes,
+        already: None,
     })
 }
 
@@ -299,6 +326,7 @@ impl Reader<'_> {
                     }
                     stored_issues += 1;
                 };
+            let repeated = matches!(outcome, Outcome::Present(_));
             match outcome {
                 Outcome::Keep(values) => {
                     batch.discard_row();
@@ -325,8 +353,17 @@ impl Reader<'_> {
                     counts.dropped += 1;
                     record(&mut batch, Severity::Dropped, None, message);
                 }
+                Outcome::Present(note) => {
+                    batch.discard_row();
+                    counts.present += 1;
+                    if let Some(note) = note {
+                        counts.warnings += 1;
+                        record(&mut batch, Severity::Warning, None, note);
+                    }
+                }
             }
-            for warning in warnings {
+            // A row already stored had its warnings recorded then.
+            for warning in warnings.into_iter().filter(|_| !repeated) {
                 counts.warnings += 1;
                 let column = self.columns.name(warning.column);
                 record(&mut batch, Severity::Warning, Some(column), warning.message);

@@ -3,7 +3,11 @@
 //! busy): the [`ImportWriter`] inserts rows, records issues by line, and
 //! either commits the whole file or, dropped on error or cancel, rolls all of
 //! it back. Referential kinds (CODEX, BDPM) supersede the previous import of
-//! the same kind; the same file (same sha256) is refused unless replaced.
+//! the same kind; the same file (same sha256) is refused unless replaced
+//! ([`Replace`]; the importer skips it before). BNPV rows the workspace
+//! already holds (same case version, same values) are recognised while
+//! reading ([`KeyCache::take_stored_row`]) and not stored again, so that a
+//! cumulative extract, or a file and a superset of it, counts each row once.
 //!
 //! Built for millions of rows: the reading thread fills [`RowBatch`]es
 //! (values borrowed from one text buffer, nothing allocated per field) and
@@ -26,12 +30,14 @@ mod batches;
 mod chunks;
 mod columns;
 mod keys;
+mod present;
 mod rows;
 mod versions;
 mod writer;
 
 pub use columns::table_columns;
 pub use keys::KeyCache;
+pub use present::{Presence, content_hash};
 pub use rows::{Cell, RowBatch};
 pub use versions::CaseChanges;
 pub use writer::{DuplicateCase, Finished, ImportWriter};
@@ -67,6 +73,18 @@ pub struct NewBatch {
     pub cumulative: bool,
 }
 
+/// Which earlier batches of the kind a file takes the place of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// None: the same file (SHA-256) as a batch that counts is refused.
+    Nothing,
+    /// The batch of the same file (SHA-256), read again.
+    SameFile,
+    /// That one and every batch of the kind with the same file name,
+    /// whatever its content (`--replace`).
+    SameName,
+}
+
 /// How serious an import issue is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -95,6 +113,9 @@ pub struct RowCounts {
     pub read: u64,
     /// Rows stored.
     pub kept: u64,
+    /// Rows the workspace already held (same case version, same values):
+    /// recognised, not stored or counted again.
+    pub present: u64,
     /// Rows kept out as malformed.
     pub rejected: u64,
     /// Rows dropped by a rule.
@@ -106,13 +127,27 @@ pub struct RowCounts {
 impl Store {
     /// Starts importing a file: one write transaction for the whole file.
     /// Refuses a file already imported (same kind and sha256) unless
-    /// `replace`, which removes that batch's rows inside the same
-    /// transaction.
+    /// `replace` says to take its place ([`Replace`]): the batches replaced
+    /// are removed inside the same transaction.
     ///
     /// Foreign keys are off while the writer lives (see
     /// [`ImportWriter`] for why).
-    pub fn begin_import(&mut self, batch: &NewBatch, replace: bool) -> Result<ImportWriter<'_>> {
+    pub fn begin_import(&mut self, batch: &NewBatch, replace: Replace) -> Result<ImportWriter<'_>> {
         ImportWriter::begin(&self.conn, &self.path, batch, replace)
+    }
+
+    /// The batch holding a file of `kind` with this SHA-256 whose rows are
+    /// in the workspace (not a superseded referential).
+    pub fn current_batch_with_hash(&self, kind: Kind, sha256: &str) -> Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row(
+                "SELECT id FROM import_batch WHERE kind = ?1 AND sha256 = ?2 AND superseded_at IS NULL",
+                params![kind.as_str(), sha256],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 
     /// The column mapping remembered for a kind: (expected, found) pairs.

@@ -354,13 +354,22 @@ mod tests {
         let mut first = Store::open(&path).unwrap();
         let mut second = Store::open(&path).unwrap();
         second.set_busy_timeout(Duration::from_millis(50)).unwrap();
-        let writer = first.begin_import(&batch("a"), false).unwrap();
-        let err = second.begin_import(&batch("b"), false).err().unwrap();
+        let writer = first
+            .begin_import(&batch("a"), crate::store::imports::Replace::Nothing)
+            .unwrap();
+        let err = second
+            .begin_import(&batch("b"), crate::store::imports::Replace::Nothing)
+            .err()
+            .unwrap();
         assert!(matches!(err, Error::Busy { .. }), "{err}");
         assert!(err.to_string().contains("busy"));
         drop(writer);
         // Once the first writer is gone, the second goes through.
-        assert!(second.begin_import(&batch("b"), false).is_ok());
+        assert!(
+            second
+                .begin_import(&batch("b"), crate::store::imports::Replace::Nothing)
+                .is_ok()
+        );
     }
 
     #[test]

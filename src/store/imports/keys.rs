@@ -13,7 +13,8 @@
 use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 
-use crate::model::{Level, compare_versions};
+use super::present::{Presence, StoredRows};
+use crate::model::{Kind, Level, compare_versions};
 
 /// The version of a case that counts.
 #[derive(Debug, Clone)]
@@ -69,6 +70,8 @@ pub struct KeyCache {
     pub(super) first_new_case: i64,
     /// The current file's number, for `seen_in`.
     file_number: u32,
+    /// The rows of the current file's kind the workspace already holds.
+    stored: StoredRows,
 }
 
 impl KeyCache {
@@ -122,10 +125,34 @@ impl KeyCache {
         Ok(cache)
     }
 
+    /// Reads the rows of `kind` the workspace holds, for the file about to
+    /// be read (inside its transaction).
+    pub(super) fn load_stored(&mut self, conn: &Connection, kind: Kind) -> rusqlite::Result<()> {
+        self.stored = StoredRows::load(conn, kind)?;
+        Ok(())
+    }
+
+    /// What the workspace holds of the case row of `case_id` whose values
+    /// hash to `hash` ([`super::content_hash`]).
+    pub fn case_presence(&self, case_id: i64, hash: u64) -> Presence {
+        if case_id >= self.first_new_case {
+            return Presence::New;
+        }
+        self.stored.case(case_id, hash)
+    }
+
+    /// Whether the workspace already holds a drug or effect row of
+    /// `case_id` whose values hash to `hash`, not yet answering for an
+    /// earlier row of the file: the row is then not stored again.
+    pub fn take_stored_row(&mut self, case_id: i64, hash: u64) -> bool {
+        case_id < self.first_new_case && self.stored.take_row(case_id, hash)
+    }
+
     /// Starts the bookkeeping of a new file: nothing changed yet.
     pub(super) fn begin_file(&mut self) {
         self.changed.clear();
         self.observations.clear();
+        self.stored = StoredRows::default();
         self.first_new_case = self.next_case;
         self.file_number += 1;
     }

@@ -33,7 +33,9 @@ pub(crate) fn drugs_batch(sha: &str) -> NewBatch {
 /// the importer writes it; the caller finishes it or drops it. Gives the
 /// writer and the name's id.
 fn one_drug_row<'s>(store: &'s mut Store, sha: &str) -> (ImportWriter<'s>, i64) {
-    let mut w = store.begin_import(&drugs_batch(sha), false).unwrap();
+    let mut w = store
+        .begin_import(&drugs_batch(sha), crate::store::imports::Replace::Nothing)
+        .unwrap();
     let mut keys = w.take_keys().unwrap();
     let mut rows = RowBatch::default();
     let (case, new) = keys.case_id("1", "C1", "1");
@@ -61,7 +63,9 @@ fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
     assert_eq!(foreign_keys(&store), 1);
-    let w = store.begin_import(&drugs_batch("a"), false).unwrap();
+    let w = store
+        .begin_import(&drugs_batch("a"), crate::store::imports::Replace::Nothing)
+        .unwrap();
     drop(w);
     assert_eq!(foreign_keys(&store), 1);
     let (w, name) = one_drug_row(&mut store, "a");
@@ -80,7 +84,9 @@ fn foreign_keys_are_back_on_after_an_import_committed_or_not() {
 fn a_batch_of_many_rows_goes_in_whole_in_file_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
-    let mut w = store.begin_import(&drugs_batch("b"), false).unwrap();
+    let mut w = store
+        .begin_import(&drugs_batch("b"), crate::store::imports::Replace::Nothing)
+        .unwrap();
     let mut keys = w.take_keys().unwrap();
     let mut rows = RowBatch::default();
     // Two full statements of rows and a remainder.
@@ -154,7 +160,9 @@ fn a_bulk_load_out_of_case_order_still_ends_with_every_index() {
     for second in [[7, 8, 9], [5, 4, 6]] {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("w.sqlite")).unwrap();
-        let mut w = store.begin_import(&drugs_batch("c"), false).unwrap();
+        let mut w = store
+            .begin_import(&drugs_batch("c"), crate::store::imports::Replace::Nothing)
+            .unwrap();
         w.defer_indexes().unwrap();
         let mut keys = w.take_keys().unwrap();
         let first = drug_rows(&mut keys, &[4, 5, 5, 6], 2);
@@ -278,7 +286,9 @@ fn a_workspace_opened_during_a_bulk_load_reads_and_wal_comes_back() {
     // Another import is under way, its transaction open: opening the
     // workspace does not wait for it (it used to wait, then say "busy",
     // as WAL could not be set) and reads what is committed.
-    let writer = store.begin_import(&drugs_batch("b"), false).unwrap();
+    let writer = store
+        .begin_import(&drugs_batch("b"), crate::store::imports::Replace::Nothing)
+        .unwrap();
     let other = Store::open(&path).unwrap();
     assert_eq!(other.journal_mode().unwrap(), "delete");
     assert_eq!(row_count(&other, "import_batch"), 1);

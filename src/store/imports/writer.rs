@@ -9,7 +9,7 @@ use super::batches::delete_batch;
 use super::chunks::insert_chunked;
 use super::rows::Cell;
 use super::versions::{self, Absent, CaseChanges};
-use super::{KeyCache, NewBatch, RowBatch, RowCounts, now_iso, table_columns};
+use super::{KeyCache, NewBatch, Replace, RowBatch, RowCounts, now_iso, table_columns};
 use crate::error::{Error, Place, Result};
 use crate::model::{Kind, Source};
 use crate::store::sql_error;
@@ -85,7 +85,7 @@ impl<'c> ImportWriter<'c> {
         conn: &'c Connection,
         path: &std::path::Path,
         batch: &NewBatch,
-        replace: bool,
+        replace: Replace,
     ) -> Result<ImportWriter<'c>> {
         // The pragma is a no-op inside a transaction: set it before BEGIN.
         conn.pragma_update(None, "foreign_keys", "OFF")
@@ -117,19 +117,26 @@ impl<'c> ImportWriter<'c> {
     }
 
     /// Replaces or supersedes what must be, and creates the batch.
-    fn start(&mut self, batch: &NewBatch, replace: bool) -> Result<()> {
+    ///
+    /// With `replace`, the earlier batches of the kind with the same file
+    /// name (whatever their content) and the one with the same SHA-256 go
+    /// first. Without it, the same file as a batch that still counts is
+    /// refused (the importer skips it before coming here); as a superseded
+    /// referential, whose rows are gone, only its record is replaced.
+    fn start(&mut self, batch: &NewBatch, replace: Replace) -> Result<()> {
         let tx = self.conn;
         let path = self.path.clone();
-        let previous: Option<(i64, String, String)> = tx
+        let previous: Option<(i64, String, String, bool)> = tx
             .query_row(
-                "SELECT id, imported_at, imported_by FROM import_batch WHERE kind = ?1 AND sha256 = ?2",
+                "SELECT id, imported_at, imported_by, superseded_at IS NOT NULL FROM import_batch WHERE kind = ?1 AND sha256 = ?2",
                 params![batch.kind.as_str(), batch.sha256],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
             .map_err(|e| sql_error(&path, e))?;
-        if let Some((id, at, by)) = previous {
-            if !replace {
+        let mut replaced: Vec<i64> = Vec::new();
+        if let Some((id, at, by, superseded)) = previous {
+            if replace == Replace::Nothing && !superseded {
                 return Err(Error::data(
                     Place::file(&batch.file),
                     format!(
@@ -137,6 +144,29 @@ impl<'c> ImportWriter<'c> {
                     ),
                 ));
             }
+            replaced.push(id);
+        }
+        if replace == Replace::SameName {
+            let file = batch.file.display().to_string();
+            let name = base_name(&file);
+            let mut stmt = tx
+                .prepare("SELECT id, file_name FROM import_batch WHERE kind = ?1 AND superseded_at IS NULL")
+                .map_err(|e| sql_error(&path, e))?;
+            let same_name: Vec<i64> = stmt
+                .query_map([batch.kind.as_str()], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .map_err(|e| sql_error(&path, e))?
+                .into_iter()
+                .filter(|(_, file)| base_name(file) == name)
+                .map(|(id, _)| id)
+                .collect();
+            replaced.extend(same_name);
+        }
+        replaced.sort_unstable();
+        replaced.dedup();
+        for id in replaced {
             delete_batch(tx, id).map_err(|e| sql_error(&path, e))?;
             self.replaced = true;
         }
@@ -342,9 +372,19 @@ impl<'c> ImportWriter<'c> {
     /// gives it back before [`ImportWriter::finish`].
     pub fn take_keys(&mut self) -> Result<KeyCache> {
         self.keys_mut()?;
-        self.keys
+        let keys = self
+            .keys
             .take()
-            .ok_or_else(|| Error::Usage("the key cache is not loaded".into()))
+            .ok_or_else(|| Error::Usage("the key cache is not loaded".into()))?;
+        self.with_stored_rows(keys)
+    }
+
+    /// The key cache with the rows of the file's kind the workspace holds,
+    /// so that the reader recognises those the file repeats.
+    fn with_stored_rows(&self, mut keys: KeyCache) -> Result<KeyCache> {
+        keys.load_stored(self.conn, self.kind)
+            .map_err(|e| self.err(e))?;
+        Ok(keys)
     }
 
     /// Takes a key cache an earlier import of the same command left, when
@@ -370,7 +410,7 @@ impl<'c> ImportWriter<'c> {
         if found == known && !self.replaced {
             let mut keys = keys;
             keys.begin_file();
-            return Ok(keys);
+            return self.with_stored_rows(keys);
         }
         self.keys = None;
         self.take_keys()
@@ -533,6 +573,12 @@ impl<'c> ImportWriter<'c> {
             changes,
         })
     }
+}
+
+/// The last part of a file path as recorded (either separator: a
+/// workspace may travel between Windows and Linux).
+fn base_name(file: &str) -> &str {
+    file.rsplit(['/', '\\']).next().unwrap_or(file)
 }
 
 /// Worker threads SQLite may use to sort while rebuilding deferred indexes.
