@@ -12,7 +12,8 @@ use crate::matching::referential::{Referential, Via};
 use crate::model::Level;
 use crate::model::linking::TargetLevel;
 use crate::normalize::{
-    first_number, first_word, parenthesis_variants, upper_word_set, upper_words_overlap,
+    first_number, first_word, parenthesis_variants, substance_key, upper_word_set,
+    upper_words_overlap,
 };
 
 /// A referential name proposed by a rule.
@@ -91,8 +92,11 @@ pub fn propose(
             rule::EXACT_OTHER_LEVEL,
             &mut out,
         );
-        if out.len() == before && level != Level::Substance {
-            substance_rewrites(r, norm, &mut out);
+        if out.len() == before
+            && level != Level::Substance
+            && !substance_rewrites(r, norm, &mut out)
+        {
+            substance_key_rules(r, norm, &mut out);
         }
     }
     out
@@ -340,7 +344,7 @@ fn substance_rules(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> bool
     if exact(r, norm, subst, &[Via::Name, Via::Variant], rule::EXACT, out) {
         return true;
     }
-    if substance_rewrites(r, norm, out) {
+    if substance_rewrites(r, norm, out) || substance_key_rules(r, norm, out) {
         return true;
     }
     let Some(word) = first_word(norm) else {
@@ -376,4 +380,56 @@ fn substance_rules(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> bool
         });
     }
     false
+}
+
+/// A substance name written as another form of referential names: the
+/// same canonical key ([`crate::normalize::substance_key`]: the salt
+/// before or after the base, with or without DE/D', in parentheses, AC.
+/// and CHLORH., the INN's spelling). It is sure when the entries of that
+/// base and salt lead to one code, or, for a name that states its hydrate
+/// words, those with the same hydrate words do; and when that code is one
+/// spécialités contain, or no code of that base is ("ARTICAINE" may be the
+/// base's own code or its chlorhydrate, which spécialités contain). Another
+/// salt of the same base is never proposed here: the BDPM codes each salt
+/// apart.
+fn substance_key_rules(r: &Referential, norm: &str, out: &mut Vec<Proposal>) -> bool {
+    let Some(key) = substance_key(norm) else {
+        return false;
+    };
+    let Some(same_salt) = r.by_salted_key.get(&key.salted()) else {
+        return false;
+    };
+    let codes = |entries: &mut dyn Iterator<Item = u32>| -> BTreeSet<&str> {
+        entries.map(|e| r.target_of(e).code.as_str()).collect()
+    };
+    let salt_codes = codes(&mut same_salt.iter().copied());
+    let hydrate_codes = codes(&mut same_salt.iter().copied().filter(|&e| {
+        r.keys[e as usize]
+            .as_ref()
+            .is_some_and(|k| k.hydrates == key.hydrates)
+    }));
+    let one = if salt_codes.len() == 1 {
+        salt_codes.first()
+    } else if !key.hydrates.is_empty() && hydrate_codes.len() == 1 {
+        hydrate_codes.first()
+    } else {
+        None
+    };
+    let sure = one.is_some_and(|code| {
+        r.active_codes.contains(*code)
+            || !r.by_base_key.get(&key.base).is_some_and(|entries| {
+                entries
+                    .iter()
+                    .any(|&e| r.active_codes.contains(&r.target_of(e).code))
+            })
+    });
+    out.extend(same_salt.iter().filter_map(|&e| {
+        let code = r.target_of(e).code.as_str();
+        (!sure || one == Some(&code)).then_some(Proposal {
+            entry: e,
+            method: rule::REWRITTEN,
+            exact: sure,
+        })
+    }));
+    sure
 }

@@ -46,6 +46,11 @@ pub struct Evidence {
     pub string_score: f64,
     /// A word of the name with no counterpart among its words.
     pub missing_word: Option<String>,
+    /// Whether its name covers every word of the name
+    /// ([`crate::matching::evidence::coverage`]).
+    pub covers: bool,
+    /// Whether, besides, the name covers every word of its name.
+    pub complete: bool,
 }
 
 /// What matching knows of a name before thresholds apply.
@@ -67,6 +72,9 @@ pub struct Ranked {
     /// What each candidate's letters say, in candidate order (may be
     /// shorter: a candidate without evidence is not checked).
     pub evidence: Vec<Evidence>,
+    /// The salt the name names and the other salt (empty: none) candidate
+    /// 1, a substance of the same base under another code, carries.
+    pub salt_differs: Option<(String, String)>,
 }
 
 /// The decision: status, method, score, substance codes.
@@ -159,6 +167,13 @@ pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
             },
         );
     }
+    if let Some((query, candidate)) = &ranked.salt_differs {
+        // A salt form is never linked to another salt of its base.
+        return pending_or_unmatched(Reason::SaltDiffers {
+            query: query.clone(),
+            candidate: candidate.clone(),
+        });
+    }
     let structural_sets: BTreeSet<&Vec<String>> =
         ranked.structural.iter().map(|(set, _)| set).collect();
     if structural_sets.len() == 1
@@ -191,12 +206,17 @@ pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
             },
         );
     }
-    // Only a candidate that would itself be taken automatically is a rival.
-    if let Some(rival) = ranked
-        .candidates
-        .iter()
-        .find(|c| c.score >= t.auto && c.substance_codes != best.substance_codes)
-    {
+    // Only a candidate that would itself be taken automatically is a rival,
+    // and not one that lacks a word of the name while candidate 1 and the
+    // name account for each other word for word.
+    let first_complete = ranked.evidence.first().is_some_and(|e| e.complete);
+    let covers = |i: usize| ranked.evidence.get(i).is_none_or(|e| e.covers);
+    if let Some(rival) = ranked.candidates.iter().enumerate().find_map(|(i, c)| {
+        (c.score >= t.auto
+            && c.substance_codes != best.substance_codes
+            && (!first_complete || covers(i)))
+        .then_some(c)
+    }) {
         let (adds, lacks) = set_difference(&best.substance_codes, &rival.substance_codes);
         return decision(
             MatchStatus::Pending,

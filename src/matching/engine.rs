@@ -14,14 +14,17 @@ use crate::matching::cascade::{propose, rule};
 use crate::matching::decide::{
     CALIBRATED, Evidence, Ranked, SETTING_AUTO, SETTING_REVIEW, Thresholds, decide,
 };
-use crate::matching::evidence::{bounded_score, missing_word, name_floor};
+use crate::matching::evidence::{bounded_score, coverage, missing_word, name_floor};
 use crate::matching::features::{Features, compare};
 use crate::matching::index::{FIRST_WORD_WEIGHT, PREFIX_WEIGHT};
 use crate::matching::osa::{OsaMatcher, similarity};
 use crate::matching::referential::{Referential, Via};
 use crate::model::Level;
+use crate::model::linking::TargetLevel;
 use crate::model::linking::{Candidate, DrugName, MatchStatus, NameMatch};
-use crate::normalize::{first_word, is_unspecific};
+use crate::normalize::{
+    SubstanceKey, first_word, is_unspecific, normalize_name, substance_key, written_salts,
+};
 use crate::store::Store;
 
 /// Candidates kept per name.
@@ -29,6 +32,15 @@ pub const CANDIDATES_KEPT: usize = 10;
 
 /// Hits asked of the index per name (before one-per-target and features).
 const INDEX_HITS: usize = 40;
+
+/// Score of a substance name written as another form of the name (the
+/// same base and salt, in another order, with or without DE/D', in
+/// parentheses, abbreviated, in the INN's spelling): above anything that
+/// merely reads alike, so that "PAROXETINE (CHLORHYDRATE DE)" ranks the
+/// paroxetine chlorhydrates above DAPOXETINE's; a little higher when the
+/// hydrate words agree too.
+const SAME_KEY_SCORE: f64 = 0.99;
+const SAME_KEY_AND_HYDRATE_SCORE: f64 = 0.995;
 
 /// Weight of the drug-aware features (dose, unit, form, salt, brand) on the
 /// score: each agreeing part adds it twice, each differing part takes it
@@ -118,6 +130,7 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
     let proposals = propose(r, &name.name, norm, name.level, years);
     let exact = proposals.iter().any(|p| p.exact);
     let query = Query::new(norm);
+    let query_key = substance_key(norm);
     // A name typed at produit level designates a product: a spécialité
     // found for it stands for its product (ORDEI reaches a product's
     // substances through all of its spécialités).
@@ -137,7 +150,7 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
                 let p = query.score(&entry.norm);
                 (p.score, p.similarity)
             });
-            let (score, string_score) = if exact {
+            let (mut score, mut string_score) = if exact {
                 (1.0, 1.0)
             } else {
                 let agreement = compare(&query.features, &r.features[entry_id as usize]);
@@ -146,6 +159,10 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
                     pair_score,
                 )
             };
+            if let Some(keyed) = same_key(query_key.as_ref(), r.keys[entry_id as usize].as_ref()) {
+                score = score.max(keyed);
+                string_score = string_score.max(keyed);
+            }
             Scored {
                 entry: entry_id,
                 target,
@@ -226,11 +243,20 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
         .collect();
     let evidence = kept
         .iter()
-        .map(|s| Evidence {
-            string_score: s.string_score,
-            missing_word: missing_word(norm, &r.entries[s.entry as usize].norm),
+        .map(|s| {
+            let theirs = &r.entries[s.entry as usize].norm;
+            let (covers, complete) = coverage(norm, theirs);
+            Evidence {
+                string_score: s.string_score,
+                missing_word: missing_word(norm, theirs),
+                covers,
+                complete,
+            }
         })
         .collect();
+    let salt_differs = kept
+        .first()
+        .and_then(|s| salt_differs(r, norm, query_key.as_ref(), s.entry));
     Ranked {
         candidates,
         exact,
@@ -238,7 +264,48 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
         structural,
         floor: if unspecific { None } else { name_floor(norm) },
         evidence,
+        salt_differs,
     }
+}
+
+/// The score a substance entry earns by having the name's key: its base
+/// and salt ([`SAME_KEY_SCORE`]), and its hydrate words too
+/// ([`SAME_KEY_AND_HYDRATE_SCORE`]); `None` when the keys differ.
+fn same_key(query: Option<&SubstanceKey>, entry: Option<&SubstanceKey>) -> Option<f64> {
+    let (q, e) = (query?, entry?);
+    (q.base == e.base && q.salts == e.salts).then_some(if q.hydrates == e.hydrates {
+        SAME_KEY_AND_HYDRATE_SCORE
+    } else {
+        SAME_KEY_SCORE
+    })
+}
+
+/// When the name names a salt and candidate 1 is a substance of the same
+/// base (or of a base within a typing slip of it) under another salt or
+/// none: the two salts as written.
+fn salt_differs(
+    r: &Referential,
+    norm: &str,
+    query: Option<&SubstanceKey>,
+    entry: u32,
+) -> Option<(String, String)> {
+    let q = query.filter(|q| !q.salts.is_empty())?;
+    // The candidate's substance name: the entry's own for a substance, the
+    // one substance's canonical name for a spécialité or produit of one.
+    let target = &r.targets[r.entries[entry as usize].target as usize];
+    let (c, name) = if target.level == TargetLevel::Substance {
+        let name = r.entries[entry as usize].norm.clone();
+        (r.keys[entry as usize].clone()?, name)
+    } else {
+        let [code] = r.set_codes(target.set) else {
+            return None;
+        };
+        let name = normalize_name(r.substance_names.get(code)?);
+        (substance_key(&name)?, name)
+    };
+    let same_base = c.base == q.base
+        || crate::matching::osa::osa_distance_bounded(&c.base, &q.base, 1).is_some();
+    (same_base && c.salts != q.salts).then(|| (written_salts(norm), written_salts(&name)))
 }
 
 /// Entries whose first word is among the closest to a one-word query, by an

@@ -159,6 +159,47 @@ pub fn missing_word(query_norm: &str, candidate_norm: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Whether a typed word stands for a written one: the same word, its
+/// start (four letters or more, "BIOG" for BIOGARAN), or the same word
+/// with one typing slip (five letters or more: one slip, not two, so that
+/// PAROXETINE never stands for DAPOXETINE).
+fn stands_for(typed: &str, written: &str) -> bool {
+    typed == written
+        || (typed.len() >= 4 && written.starts_with(typed))
+        || (typed.len() >= 5
+            && written.len() >= 5
+            && crate::matching::osa::osa_distance_bounded(typed, written, 1).is_some())
+}
+
+/// How a candidate's name covers a name, word for word (numbers included,
+/// doses' units, forms and link words aside), in any order: `covers` when
+/// every word of the name stands for a word of the candidate's (see
+/// [`stands_for`]), `complete` when the reverse holds too. A rival that
+/// does not cover the name while candidate 1 is complete names something
+/// else than the name says ("LEGER" for "LOURD", "19A" for "19F",
+/// "PANPHARMA" for "BIOGARAN").
+///
+/// ```
+/// use datamed::matching::evidence::coverage;
+/// let c = |a, b| coverage(a, b);
+/// assert_eq!(c("MAGBESIUM (CARBONATE DE) LOURD", "MAGNESIUM (CARBONATE DE) LOURD"), (true, true));
+/// assert_eq!(c("MAGBESIUM (CARBONATE DE) LOURD", "MAGNESIUM (CARBONATE DE) LEGER"), (false, false));
+/// assert_eq!(c("PAROXETINE (CHLORHYDRATE DE)", "DAPOXETINE (CHLORHYDRATE DE)"), (false, false));
+/// assert_eq!(c("FACTEUR VIII DE COAGULATION", "FACTEUR VII DE COAGULATION"), (false, false));
+/// assert_eq!(c("CLAMOXYL 1 G", "CLAMOXYL 1 G POUDRE (I.V.)"), (true, false));
+/// ```
+pub fn coverage(query_norm: &str, candidate_norm: &str) -> (bool, bool) {
+    let counted = |norm| {
+        words(norm)
+            .filter(|w| matches!(role(w), Role::Content | Role::Number))
+            .collect::<Vec<&str>>()
+    };
+    let (ours, theirs) = (counted(query_norm), counted(candidate_norm));
+    let covers = !ours.is_empty() && ours.iter().all(|q| theirs.iter().any(|t| stands_for(q, t)));
+    let complete = covers && theirs.iter().all(|t| ours.iter().any(|q| stands_for(q, t)));
+    (covers, complete)
+}
+
 /// A candidate's score from its string score and its features' agreement
 /// score ([`crate::matching::features::Agreement::score`]): lifted by at
 /// most [`MAX_FEATURE_LIFT`], lowered by at most [`MAX_FEATURE_DROP`].

@@ -19,7 +19,7 @@ use crate::normalize::normalize_name;
 use crate::store::Store;
 
 /// The bundled sample's referential, imported once per test binary.
-fn referential() -> &'static Referential {
+pub(super) fn referential() -> &'static Referential {
     static REFERENTIAL: OnceLock<Referential> = OnceLock::new();
     REFERENTIAL.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
@@ -42,7 +42,7 @@ fn referential() -> &'static Referential {
     })
 }
 
-fn lookup(raw: &str, level: Level) -> NameMatch {
+pub(super) fn lookup(raw: &str, level: Level) -> NameMatch {
     let name = DrugName {
         id: 1,
         name: raw.to_string(),

@@ -23,4 +23,6 @@ pub mod osa;
 pub mod reason;
 pub mod referential;
 #[cfg(test)]
+mod salt_tests;
+#[cfg(test)]
 mod tests;

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::matching::features::Features;
 use crate::matching::index::NameIndex;
 use crate::model::linking::{ReferentialRows, TargetLevel};
-use crate::normalize::{first_word, normalize_name};
+use crate::normalize::{SubstanceKey, first_word, normalize_name, substance_key};
 
 /// Index of an interned substance set.
 pub type SetId = u32;
@@ -77,6 +77,17 @@ pub struct Referential {
     pub substance_names: HashMap<String, String>,
     /// Drug-aware features of each entry's name, read once.
     pub features: Vec<Features>,
+    /// The canonical substance key of each substance entry's name (`None`
+    /// for spécialités and produits), in entry order.
+    pub keys: Vec<Option<SubstanceKey>>,
+    /// Substance entries by [`SubstanceKey::salted`]: every written form of
+    /// one salt of one base.
+    pub by_salted_key: HashMap<String, Vec<u32>>,
+    /// Substance entries by [`SubstanceKey::base`]: every salt of one base.
+    pub by_base_key: HashMap<String, Vec<u32>>,
+    /// Substance codes some spécialité contains: the codes a composition
+    /// read from a name may lead to.
+    pub active_codes: BTreeSet<String>,
 }
 
 impl Referential {
@@ -171,7 +182,31 @@ impl Referential {
             .iter()
             .map(|e| Features::from_normalized(&e.norm))
             .collect();
+        r.index_substance_keys();
+        r.active_codes = rows
+            .specialites
+            .iter()
+            .flat_map(|s| s.substances.iter().cloned())
+            .collect();
         r
+    }
+
+    /// Reads the substance key of every substance entry and indexes them.
+    fn index_substance_keys(&mut self) {
+        let keys: Vec<Option<SubstanceKey>> = (0..self.entries.len() as u32)
+            .map(|e| {
+                (self.target_of(e).level == TargetLevel::Substance)
+                    .then(|| substance_key(&self.entries[e as usize].norm))
+                    .flatten()
+            })
+            .collect();
+        for (e, key) in (0u32..).zip(&keys) {
+            if let Some(k) = key {
+                self.by_salted_key.entry(k.salted()).or_default().push(e);
+                self.by_base_key.entry(k.base.clone()).or_default().push(e);
+            }
+        }
+        self.keys = keys;
     }
 
     fn set_id(&mut self, mut codes: Vec<String>) -> SetId {

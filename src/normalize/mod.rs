@@ -20,7 +20,7 @@ mod vocabulary;
 
 pub use fold::fold_upper;
 pub use salts::{SALT_WORDS, is_salt_word, parenthesis_variants, salt_free, salt_of};
-pub use substance_key::{SubstanceKey, spelling_key, substance_key};
+pub use substance_key::{SubstanceKey, spelling_key, substance_key, written_salts};
 pub use unspecific::{UNSPECIFIC_NAMES, is_class_only, is_common_word, is_unspecific};
 use vocabulary::{
     CANONICAL_UNITS, FORM_WORDS, GLUED_UNITS, SOL_FOLLOWERS, UNIT_WORDS, UNIT_WORDS_AFTER_NUMBER,

@@ -4,6 +4,7 @@
 //! spellings the agency's rules treat as the same name.
 
 use super::normalize_name;
+use super::substance_key::expand;
 
 /// Salt, ester and hydrate words of substance names (folded), as in
 /// "DOXORUBICINE (CHLORHYDRATE DE)" or "CHLORHYDRATE DE DOXORUBICINE".
@@ -141,7 +142,8 @@ fn join_nonempty(parts: &[&str]) -> String {
 /// The salt named in a normalised substance name, if any: the salt words of
 /// a parenthesised salt phrase or of a leading salt phrase
 /// ("DOXORUBICINE (CHLORHYDRATE DE)" and "CHLORHYDRATE DE DOXORUBICINE" both
-/// give "CHLORHYDRATE"), else a trailing salt word ("DICLOFENAC SODIQUE").
+/// give "CHLORHYDRATE"), else a salt word after the base ("DICLOFENAC
+/// SODIQUE", "TRAMADOL CHLORHYDRATE", "TRAMADOL CHLORH.").
 pub fn salt_of(norm: &str) -> Option<String> {
     let phrase_core = |words: &[&str]| {
         words
@@ -161,11 +163,21 @@ pub fn salt_of(norm: &str) -> Option<String> {
     if let Some(n) = leading_salt_phrase(&words) {
         return Some(phrase_core(&words[..n]));
     }
+    // An abbreviated salt before the base ("CHLORH. TRAMADOL").
+    if let [first, _, ..] = words.as_slice()
+        && expand(first) != *first
+        && is_salt_word(expand(first))
+    {
+        return Some(expand(first).to_string());
+    }
+    // A salt written after the base, as agents type it ("TRAMADOL
+    // CHLORHYDRATE", "TRAMADOL CHLORH."), or a hydrate word.
     words
         .iter()
         .skip(1)
-        .find(|w| SALT_SUFFIX_WORDS.contains(w))
-        .map(|w| (*w).to_string())
+        .map(|w| expand(w))
+        .find(|w| SALT_SUFFIX_WORDS.contains(w) || is_salt_word(w))
+        .map(str::to_string)
 }
 
 /// A normalised substance name without its salt: parenthesised salt phrases

@@ -11,9 +11,12 @@ use super::salts::is_salt_word;
 /// A substance name reduced to what identifies it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SubstanceKey {
-    /// The base words, in order, each spelled by [`spelling_key`].
+    /// The base words, sorted, each spelled by [`spelling_key`]: word
+    /// order is how a name was written, not which substance it names
+    /// ("DISULFURE DE TETRAMETHYLTHIURAME", "TETRAMETHYLTHIURAME DISULFURE").
     pub base: String,
-    /// The salt and ester words, sorted ("CHLORHYDRATE"; empty: none).
+    /// The salt and ester words, sorted, spelled by [`spelling_key`]
+    /// ("CHLORHIDRATE"; empty: none).
     pub salts: String,
     /// The hydrate words, sorted, masculine ("HEMIHYDRATE"; empty: none).
     pub hydrates: String,
@@ -29,7 +32,7 @@ impl SubstanceKey {
 
 /// Abbreviations agents type for salt and acid words, once normalised
 /// ("AC." and "CHLORH." lose their point).
-fn expand(word: &str) -> &str {
+pub(super) fn expand(word: &str) -> &str {
     match word {
         "AC" => "ACIDE",
         "CHLORH" | "CHLORHYD" | "CHLORHYDR" | "CHLORHY" | "CLH" | "HCL" => "CHLORHYDRATE",
@@ -94,14 +97,33 @@ pub fn spelling_key(word: &str) -> String {
 /// assert_ne!(a.salted(), key("PAROXETINE (MESILATE DE)").salted());
 /// assert_eq!(key("PAROXETINE (CHLORHYDRATE DE) HEMIHYDRATE").hydrates, "HEMIHYDRATE");
 /// assert_eq!(key("METHOTREXATE SODIQUE").base, "METHOTREXATE");
+/// assert_eq!(key("TETRAMETHYLTHIURAME DISULFURE"), key("DISULFURE DE TETRAMETHYLTHIURAME"));
+/// assert_eq!(key("CHLORHIDRATE DE MECLOZINE"), key("MECLOZINE (CHLORHYDRATE DE)"));
 /// ```
 pub fn substance_key(norm: &str) -> Option<SubstanceKey> {
+    read(norm).map(|(key, _)| key)
+}
+
+/// The salt and ester words of a normalised substance name as written
+/// (abbreviations expanded), sorted: what a reviewer reads when two salts
+/// differ ("CHLORHYDRATE", "MESILATE"); empty when none.
+pub fn written_salts(norm: &str) -> String {
+    read(norm).map(|(_, salts)| salts).unwrap_or_default()
+}
+
+/// The key and the salt words as written.
+fn read(norm: &str) -> Option<(SubstanceKey, String)> {
     let mut base: Vec<String> = Vec::new();
     let mut salts: Vec<String> = Vec::new();
     let mut hydrates: Vec<String> = Vec::new();
     for raw in norm.split([' ', '(', ')']).filter(|w| !w.is_empty()) {
         let w = expand(raw);
-        if matches!(w, "DE" | "D" | "DU" | "DES" | "BASE") {
+        // Link words and articles ("VIRUS DE LA VARICELLE"), and BASE,
+        // which says no salt is meant.
+        if matches!(
+            w,
+            "DE" | "D" | "DU" | "DES" | "LA" | "LE" | "L" | "LES" | "BASE"
+        ) {
             continue;
         }
         if let Some(h) = hydrate(w) {
@@ -124,11 +146,17 @@ pub fn substance_key(norm: &str) -> Option<SubstanceKey> {
     if base.is_empty() {
         return None;
     }
+    base.sort();
     salts.sort();
     hydrates.sort();
-    Some(SubstanceKey {
-        base: base.join(" "),
-        salts: salts.join(" "),
-        hydrates: hydrates.join(" "),
-    })
+    let mut spelled: Vec<String> = salts.iter().map(|w| spelling_key(w)).collect();
+    spelled.sort();
+    Some((
+        SubstanceKey {
+            base: base.join(" "),
+            salts: spelled.join(" "),
+            hydrates: hydrates.join(" "),
+        },
+        salts.join(" "),
+    ))
 }

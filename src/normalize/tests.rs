@@ -172,6 +172,14 @@ fn salts_are_removed_but_minerals_kept() {
     assert_eq!(salt_of("SULFATE D AMIKACINE").as_deref(), Some("SULFATE"));
     assert_eq!(salt_of("DICLOFENAC SODIQUE").as_deref(), Some("SODIQUE"));
     assert_eq!(salt_of("DOLIPRANE 1000 MG"), None);
+    assert_eq!(
+        salt_of("TRAMADOL CHLORHYDRATE").as_deref(),
+        Some("CHLORHYDRATE")
+    );
+    assert_eq!(
+        salt_of(&normalize_name("TRAMADOL CHLORH.")).as_deref(),
+        Some("CHLORHYDRATE")
+    );
 }
 
 #[test]
@@ -334,4 +342,39 @@ proptest! {
         let free = salt_free(&norm);
         prop_assert_eq!(normalize_name(&free), free);
     }
+}
+
+#[test]
+fn substance_names_in_every_written_form_share_one_key() {
+    let key = |s: &str| substance_key(&normalize_name(s)).unwrap();
+    let forms = [
+        "PAROXETINE (CHLORHYDRATE DE)",
+        "CHLORHYDRATE DE PAROXETINE",
+        "PAROXETINE CHLORHYDRATE",
+        "CHLORHYDRATE PAROXETINE",
+        "PAROXETINE (CHLORHYDRATE)",
+        "CHLORH. PAROXETINE",
+        "chlorhydrate de paroxétine",
+        "PAROXETIN HCL",
+    ];
+    let salted = |s: &str| key(s).salted();
+    for f in &forms {
+        assert_eq!(salted(f), salted(forms[0]), "{f}");
+    }
+    // Hydrate words stand apart; the salt and base stay.
+    let hydrated = key("CHLORHYDRATE DE PAROXETINE HEMIHYDRATE");
+    assert_eq!(hydrated.salted(), salted(forms[0]));
+    assert_eq!(hydrated.hydrates, "HEMIHYDRATE");
+    assert_eq!(key("AMOXICILLINE TRIHYDRATEE").hydrates, "TRIHYDRATE");
+    // D' and DE, acids abbreviated, INN spellings.
+    assert_eq!(
+        key("CHLORHYDRATE D'AMILORIDE"),
+        key("AMILORIDE (CHLORHYDRATE D')")
+    );
+    assert_eq!(key("AC. VALPROIQUE"), key("VALPROIQUE (ACIDE)"));
+    assert_eq!(key("AMOXICILLIN"), key("AMOXICILLINE"));
+    assert_eq!(key("FENOBARBITAL"), key("PHENOBARBITAL"));
+    // Another salt is another key.
+    assert_ne!(salted("PAROXETINE (MESILATE DE)"), salted(forms[0]));
+    assert_ne!(salted("AMOXICILLINE SODIQUE"), salted("AMOXICILLINE"));
 }

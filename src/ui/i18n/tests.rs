@@ -165,3 +165,25 @@ fn methods_and_steps_read_in_french() {
     assert_eq!(method("similarity"), "similarité");
     assert_eq!(step(&[]), "");
 }
+
+#[test]
+fn a_salt_difference_is_named_in_french() {
+    use crate::matching::reason::Reason;
+    use crate::ui::wording::reason_fr;
+    let differs = Reason::SaltDiffers {
+        query: "POTASSIQUE".into(),
+        candidate: "SODIQUE".into(),
+    };
+    assert_eq!(
+        reason_fr(&differs),
+        "le nom précise le sel POTASSIQUE, le candidat 1 est SODIQUE"
+    );
+    let none = Reason::SaltDiffers {
+        query: "MESILATE".into(),
+        candidate: String::new(),
+    };
+    assert_eq!(
+        reason_fr(&none),
+        "le nom précise le sel MESILATE, le candidat 1 aucun"
+    );
+}
