@@ -6,6 +6,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::model::Kind;
+
 /// Where in the input a data error was found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Place {
@@ -72,6 +74,10 @@ pub enum Error {
         /// What is wrong, in words a user can act on.
         message: String,
     },
+    /// A file lacks columns the import cannot go without (or whose
+    /// absence would leave figures silently wrong).
+    #[error("{0}")]
+    MissingColumns(Box<MissingColumns>),
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -141,6 +147,39 @@ impl Error {
             Error::Usage(_) | Error::Refused(_) => 2,
             _ => 1,
         }
+    }
+}
+
+/// What [`Error::MissingColumns`] says: the file, its kind, the expected
+/// columns not found and the ones found (for the mapping dialog).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingColumns {
+    /// The file, at its header line.
+    pub place: Place,
+    /// The kind the file was taken for.
+    pub kind: Kind,
+    /// Expected columns not found.
+    pub missing: Vec<&'static str>,
+    /// Columns found in the file (non-empty headers).
+    pub found: Vec<String>,
+}
+
+impl fmt::Display for MissingColumns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let example = self.missing.first().copied().unwrap_or("COLUMN");
+        write!(
+            f,
+            "{}: not a {} file as expected: missing column(s) {}; columns found: {}. If a column is there under another name, map it with --map {example}=<found name> (remembered for the next {} file)",
+            self.place,
+            self.kind.file_label(),
+            self.missing.join(", "),
+            if self.found.is_empty() {
+                "none".to_string()
+            } else {
+                self.found.join(", ")
+            },
+            self.kind.as_str()
+        )
     }
 }
 

@@ -11,36 +11,6 @@ use std::path::Path;
 use common::*;
 use rusqlite::Connection;
 
-/// Every table and how many rows it has, plus the batches: what "the
-/// workspace as it was" means.
-fn snapshot(path: &std::path::Path) -> Vec<(String, i64)> {
-    let conn = Connection::open(path).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut out = Vec::new();
-    for t in tables {
-        let n: i64 = conn
-            .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
-            .unwrap();
-        out.push((t, n));
-    }
-    let batches: String = conn
-        .query_row(
-            "SELECT coalesce(group_concat(id || kind || sha256 || rows_kept, ','), '') FROM import_batch",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    out.push(("batches".into(), batches.len() as i64));
-    out.push((batches, 0));
-    out
-}
-
 #[test]
 fn real_bdpm_2022_imports_with_malformed_rows_reported() {
     let Some(shared) = shared_data() else {
@@ -261,48 +231,6 @@ fn usage_errors_exit_2() {
         "f.csv",
     ]);
     assert_eq!(out.status.code(), Some(2));
-}
-
-#[test]
-fn every_bad_file_exits_1_names_the_place_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path().join("w.sqlite");
-    // A workspace with something in it, to see that nothing changes.
-    let good = dir.path().join("Cas-Patients.csv");
-    std::fs::write(
-        &good,
-        "AER_ID;CAS;VER;NOTIF;SEXE;AGE;U_AGE;DATE_NAISS;TYP_NOTIF;TYP_EFFET;GRAVE;DECES;PRO_V;HOSPI;INCAP;ANO_C;AUTRE;PAYS_SURVENUE;PAYS_CAS\r\n\
-         900;C900;1;01/02/2016;M;3;MOIS;;Pharmacien;E;OUI;NON;NON;OUI;NON;NON;NON;FRANCE;FRANCE\r\n",
-    )
-    .unwrap();
-    datamed_ok(&["import", "-w", s(&w), s(&good)]);
-    let before = snapshot(&w);
-    let bad_dir = root().join("tests/data/bad");
-    let expected = std::fs::read_to_string(bad_dir.join("EXPECTED.tsv")).unwrap();
-    let mut n = 0;
-    for line in expected.lines().skip(1) {
-        let (name, fragment) = line.split_once('\t').unwrap();
-        let path = bad_dir.join(name);
-        let out = datamed(&["import", "-w", s(&w), s(&path)]);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
-        assert!(
-            err.contains(name),
-            "{name}: message does not name the file: {err}"
-        );
-        assert!(
-            err.contains(fragment),
-            "{name}: message lacks \"{fragment}\": {err}"
-        );
-        assert_eq!(
-            err.matches("error:").count(),
-            1,
-            "{name}: one message: {err}"
-        );
-        assert_eq!(snapshot(&w), before, "{name} changed the workspace");
-        n += 1;
-    }
-    assert!(n >= 25, "only {n} bad files");
 }
 
 /// A `Cas-Patients.csv` of `n` cases numbered from `first`.

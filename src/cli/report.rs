@@ -182,6 +182,13 @@ pub(super) fn print_import_summary(summary: &ImportSummary) {
             report.batch_id
         );
         print_case_changes(report);
+        for absent in &report.absent {
+            outln!(
+                "  warning: column {} is missing: {}",
+                absent.column,
+                absent.left_unknown.describe()
+            );
+        }
     }
     for (path, why) in &summary.skipped {
         outln!("skipped {}: {why}", path.display());

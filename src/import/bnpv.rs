@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::columns::{ColumnSpec, opt, req};
+use super::columns::{ColumnSpec, LeftUnknown, opt, req, warned};
 use super::convert::{Outcome, RowContext};
 use super::values::{
     DateProblem, fold_upper_into, latest_plausible_year, parse_date_until, parse_decimal,
@@ -17,6 +17,13 @@ use crate::normalize::normalize_name;
 use crate::store::imports::{Cell, KeyCache, Presence, RowBatch, content_hash};
 
 /// Columns of `Cas-Patients.csv`, in converter order.
+///
+/// Every column a figure or an ORDEI rule reads is required (a renamed one
+/// is mapped with `--map`): without U_AGE "29 JOURS" would read as 29
+/// years, without DECES no case would count as a death, without the
+/// countries every case would count as French. DATE_NAISS, read only for
+/// cases without AGE, may be omitted (a warning names what that leaves
+/// unknown); TYP_EFFET feeds no figure.
 pub const CASE_COLUMNS: &[ColumnSpec] = &[
     req("AER_ID"),
     req("CAS"),
@@ -24,19 +31,19 @@ pub const CASE_COLUMNS: &[ColumnSpec] = &[
     req("NOTIF"),
     req("SEXE"),
     req("AGE"),
-    opt("U_AGE"),
-    opt("DATE_NAISS"),
-    opt("TYP_NOTIF"),
+    req("U_AGE"),
+    warned("DATE_NAISS", LeftUnknown::AgeFromBirthDate),
+    req("TYP_NOTIF"),
     opt("TYP_EFFET"),
     req("GRAVE"),
-    opt("DECES"),
-    opt("PRO_V"),
-    opt("HOSPI"),
-    opt("INCAP"),
-    opt("ANO_C"),
-    opt("AUTRE"),
-    opt("PAYS_SURVENUE"),
-    opt("PAYS_CAS"),
+    req("DECES"),
+    req("PRO_V"),
+    req("HOSPI"),
+    req("INCAP"),
+    req("ANO_C"),
+    req("AUTRE"),
+    req("PAYS_SURVENUE"),
+    req("PAYS_CAS"),
 ];
 
 /// Columns of `Médicaments.csv`.
@@ -48,14 +55,15 @@ pub const DRUG_COLUMNS: &[ColumnSpec] = &[
     req("TYPE"),
 ];
 
-/// Columns of `Effets.csv`.
+/// Columns of `Effets.csv`: EFFET_HLT is required (the drill-down from
+/// SOC to HLT reads it); DATE_DEB feeds no figure.
 pub const EFFECT_COLUMNS: &[ColumnSpec] = &[
     req("AER_ID"),
     req("CAS"),
     req("VER"),
     opt("DATE_DEB"),
     req("EFFET_SOC"),
-    opt("EFFET_HLT"),
+    req("EFFET_HLT"),
 ];
 
 /// Ages above this are missing (ORDEI).

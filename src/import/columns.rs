@@ -6,7 +6,7 @@
 use super::detect::fold_name;
 use super::table::{CellPlaces, Row, Table, TextOptions};
 use super::{bdpm, bnpv, codex, openmedic};
-use crate::error::{Error, Place, Result};
+use crate::error::{Error, MissingColumns, Place, Result};
 use crate::model::Kind;
 
 /// An expected column.
@@ -14,21 +14,75 @@ use crate::model::Kind;
 pub struct ColumnSpec {
     /// Name as in the agency's extracts.
     pub name: &'static str,
-    /// Whether the import cannot go without it.
+    /// Whether the import cannot go without it: every column an indicator
+    /// or a cleaning rule reads is, unless the agency's extracts may really
+    /// omit it ([`ColumnSpec::left_unknown`]).
     pub required: bool,
+    /// For a column the extracts may omit but a figure reads: what its
+    /// absence leaves unknown, said in a warning on the file.
+    pub left_unknown: Option<LeftUnknown>,
+}
+
+/// Figures left unknown when a file lacks a column the agency's extracts
+/// may omit. A file without it is imported with a warning naming them,
+/// never with a silent default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LeftUnknown {
+    /// No `DATE_NAISS`: cases whose AGE is empty have an unknown age (in
+    /// the "inconnu" age class) instead of one computed from the birth
+    /// date. Birth dates are identifying: extracts made for sharing may
+    /// leave them out.
+    AgeFromBirthDate,
+}
+
+impl LeftUnknown {
+    /// Every variant, for the window's wording test.
+    pub const ALL: [LeftUnknown; 1] = [LeftUnknown::AgeFromBirthDate];
+
+    /// What is left unknown, in English (the CLI and the stored issue).
+    pub fn describe(self) -> &'static str {
+        match self {
+            LeftUnknown::AgeFromBirthDate => {
+                "the age of cases without AGE is left unknown (not computed from the birth date)"
+            }
+        }
+    }
+}
+
+/// A column the file lacks that the import went without, and what that
+/// leaves unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AbsentColumn {
+    /// The expected column.
+    pub column: &'static str,
+    /// The figures it leaves unknown.
+    pub left_unknown: LeftUnknown,
 }
 
 pub(super) const fn req(name: &'static str) -> ColumnSpec {
     ColumnSpec {
         name,
         required: true,
+        left_unknown: None,
     }
 }
 
+/// A column no figure reads: kept when present, stored empty when absent.
 pub(super) const fn opt(name: &'static str) -> ColumnSpec {
     ColumnSpec {
         name,
         required: false,
+        left_unknown: None,
+    }
+}
+
+/// A column a figure reads that the agency's extracts may omit: its
+/// absence is warned about with what it leaves unknown.
+pub(super) const fn warned(name: &'static str, left_unknown: LeftUnknown) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        required: false,
+        left_unknown: Some(left_unknown),
     }
 }
 
@@ -92,6 +146,7 @@ pub struct Columns {
     positions: Vec<Option<usize>>,
     names: Vec<&'static str>,
     required: Vec<usize>,
+    absent: Vec<AbsentColumn>,
 }
 
 impl Columns {
@@ -113,11 +168,13 @@ impl Columns {
                 positions: (0..names.len()).map(Some).collect(),
                 names,
                 required,
+                absent: Vec::new(),
             });
         }
         let folded: Vec<String> = table.headers.iter().map(|h| fold_name(h)).collect();
         let mut positions = Vec::with_capacity(names.len());
         let mut missing = Vec::new();
+        let mut absent = Vec::new();
         for column in spec.columns {
             let mapped = mapping
                 .iter()
@@ -125,8 +182,15 @@ impl Columns {
                 .map(|(_, found)| fold_name(found));
             let wanted = mapped.unwrap_or_else(|| fold_name(column.name));
             let position = folded.iter().position(|h| *h == wanted);
-            if position.is_none() && column.required {
-                missing.push(column.name);
+            if position.is_none() {
+                if column.required {
+                    missing.push(column.name);
+                } else if let Some(left_unknown) = column.left_unknown {
+                    absent.push(AbsentColumn {
+                        column: column.name,
+                        left_unknown,
+                    });
+                }
             }
             positions.push(position);
         }
@@ -136,29 +200,26 @@ impl Columns {
                 .iter()
                 .filter(|h| !h.is_empty())
                 .cloned()
-                .collect::<Vec<_>>()
-                .join(", ");
-            let example = missing[0];
-            return Err(Error::data(
-                table.place.at_line(table.header_line.max(1)),
-                format!(
-                    "not a {} file as expected: missing column(s) {}; columns found: {}. If a column is there under another name, map it with --map {example}=<found name> (remembered for the next {} file)",
-                    kind.file_label(),
-                    missing.join(", "),
-                    if found.is_empty() {
-                        "none".to_string()
-                    } else {
-                        found
-                    },
-                    kind.as_str()
-                ),
-            ));
+                .collect::<Vec<_>>();
+            return Err(Error::MissingColumns(Box::new(MissingColumns {
+                place: table.place.at_line(table.header_line.max(1)),
+                kind,
+                missing,
+                found,
+            })));
         }
         Ok(Columns {
             positions,
             names,
             required,
+            absent,
         })
+    }
+
+    /// Columns the file lacks that the import goes without, with what each
+    /// leaves unknown.
+    pub fn absent(&self) -> &[AbsentColumn] {
+        &self.absent
     }
 
     /// Indices of the required columns.

@@ -50,7 +50,7 @@ mod walk;
 
 use std::path::{Path, PathBuf};
 
-pub use columns::{ColumnSpec, Columns, KindSpec, kind_spec};
+pub use columns::{AbsentColumn, ColumnSpec, Columns, KindSpec, LeftUnknown, kind_spec};
 pub use convert::{CellWarning, Outcome, RowContext};
 pub use detect::{fold_name, kind_from_file_name, kind_from_headers};
 
@@ -99,6 +99,9 @@ pub struct FileReport {
     /// The file was already imported, byte for byte, as this batch (whose
     /// rows still count): nothing was imported, nothing changed.
     pub already: Option<i64>,
+    /// Columns the file lacks that it was imported without, with the
+    /// figures each leaves unknown (also stored as warnings of the batch).
+    pub absent: Vec<AbsentColumn>,
 }
 
 /// The report of an import command.

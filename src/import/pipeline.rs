@@ -90,6 +90,7 @@ pub(super) fn import_opened(
             counts: RowCounts::default(),
             changes: CaseChanges::default(),
             already: Some(id),
+            absent: Vec::new(),
         });
     }
     let batch = NewBatch {
@@ -118,6 +119,7 @@ pub(super) fn import_opened(
     } else {
         KeyCache::default()
     };
+    let absent = columns.absent().to_vec();
     let reader = Reader {
         spec,
         width: table_columns(kind).1.len(),
@@ -217,6 +219,7 @@ pub(super) fn import_opened(
         counts,
         changes,
         already: None,
+        absent,
     })
 }
 
@@ -297,6 +300,20 @@ impl Reader<'_> {
         let mut first_rejected: Option<(u64, String)> = None;
         let mut row = Row::default();
         let mut batch = RowBatch::default();
+        // A column the file lacks is a warning on the whole file, first.
+        for absent in self.columns.absent() {
+            counts.warnings += 1;
+            batch.issue(
+                Severity::Warning,
+                None,
+                Some(absent.column),
+                format!(
+                    "column {} is missing: {}",
+                    absent.column,
+                    absent.left_unknown.describe()
+                ),
+            );
+        }
         while self.table.next_row(&mut row)? {
             counts.read += 1;
             if counts.read % 4096 == 0 {

@@ -80,3 +80,33 @@ pub fn matched_sample_copy() -> (tempfile::TempDir, PathBuf) {
     std::fs::copy(matched_sample_template(), &path).unwrap();
     (dir, path)
 }
+
+/// Every table and how many rows it has, plus the batches: what "the
+/// workspace as it was" means.
+pub fn snapshot(path: &std::path::Path) -> Vec<(String, i64)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = Vec::new();
+    for t in tables {
+        let n: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
+            .unwrap();
+        out.push((t, n));
+    }
+    let batches: String = conn
+        .query_row(
+            "SELECT coalesce(group_concat(id || kind || sha256 || rows_kept, ','), '') FROM import_batch",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    out.push(("batches".into(), batches.len() as i64));
+    out.push((batches, 0));
+    out
+}

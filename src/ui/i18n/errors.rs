@@ -13,6 +13,24 @@ use crate::review::{Compensation, Refusal};
 pub fn error(e: &Error) -> String {
     match e {
         Error::Data { place: at, message } => format!("{} : {message}", place(at)),
+        Error::MissingColumns(m) => format!(
+            "{} : ce n'est pas un fichier {} comme attendu : {} {} ; colonnes trouvées : {}. \
+             Si une colonne est là sous un autre nom, faites-la correspondre (le choix est retenu \
+             pour les prochains fichiers de ce type)",
+            place(&m.place),
+            m.kind.file_label(),
+            super::plural(
+                m.missing.len() as i64,
+                "il manque la colonne",
+                "il manque les colonnes"
+            ),
+            m.missing.join(", "),
+            if m.found.is_empty() {
+                "aucune".to_string()
+            } else {
+                m.found.join(", ")
+            }
+        ),
         Error::Io { path, source } => format!("{} : {}", path.display(), io(source.kind())),
         Error::Sqlite { path, source } => format!(
             "Espace de travail {} : la base SQLite a refusé l'opération ({source})",

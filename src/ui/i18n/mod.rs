@@ -19,6 +19,7 @@ mod tests;
 pub use errors::{error, place};
 pub use review::{audit_action, method, step};
 
+use crate::import::LeftUnknown;
 use crate::indicators::disclosure::Reason;
 use crate::jobs::Phase;
 use crate::model::Level;
@@ -221,5 +222,15 @@ pub fn hidden_reason(reason: Reason) -> &'static str {
         Reason::SmallCount => "effectif inférieur au seuil de diffusion",
         Reason::Complementary => "masqué pour qu'un petit effectif ne se déduise pas du total",
         Reason::TotalHidden => "le total est lui-même masqué",
+    }
+}
+
+/// What a column a file lacks leaves unknown (the file was imported
+/// without it).
+pub fn left_unknown(what: LeftUnknown) -> &'static str {
+    match what {
+        LeftUnknown::AgeFromBirthDate => {
+            "l'âge des cas sans AGE reste inconnu (il n'est pas calculé depuis la date de naissance)"
+        }
     }
 }

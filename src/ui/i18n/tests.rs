@@ -84,7 +84,29 @@ fn every_typed_value_the_window_shows_has_a_french_wording() {
     all_french(&crate::matching::features::Status::ALL, |s| {
         explain::status(*s).to_string()
     });
+    all_french(&crate::import::LeftUnknown::ALL, |l| {
+        left_unknown(*l).to_string()
+    });
 }
+
+/// The number of each error kind the window words: fails to compile when
+/// a kind is added, and the test below checks it has an example.
+fn variant(e: &Error) -> usize {
+    match e {
+        Error::Data { .. } => 0,
+        Error::MissingColumns(_) => 1,
+        Error::Io { .. } => 2,
+        Error::Sqlite { .. } => 3,
+        Error::WorkspaceTooNew { .. } => 4,
+        Error::Busy { .. } => 5,
+        Error::Cancelled => 6,
+        // The request's own text (the CLI's parser words it).
+        Error::Usage(_) => 7,
+    }
+}
+
+/// Error kinds worded from their fields (all but `Usage`).
+const WORDED_KINDS: usize = 7;
 
 #[test]
 fn every_error_kind_is_worded_in_french() {
@@ -96,7 +118,7 @@ fn every_error_kind_is_worded_in_french() {
         column: Some("AGE".into()),
     };
     let kinds = [
-        Error::data(place, "âge négatif -3"),
+        Error::data(place.clone(), "âge négatif -3"),
         Error::io(&path, std::io::Error::from(std::io::ErrorKind::NotFound)),
         Error::Sqlite {
             path: path.clone(),
@@ -109,7 +131,19 @@ fn every_error_kind_is_worded_in_french() {
         },
         Error::Busy { path: path.clone() },
         Error::Cancelled,
+        Error::MissingColumns(Box::new(crate::error::MissingColumns {
+            place: place.clone(),
+            kind: crate::model::Kind::BnpvCases,
+            missing: vec!["DECES", "U_AGE"],
+            found: vec!["AER_ID".into(), "CAS".into()],
+        })),
     ];
+    let walked: std::collections::BTreeSet<usize> = kinds.iter().map(variant).collect();
+    assert_eq!(
+        walked,
+        (0..WORDED_KINDS).collect(),
+        "an error kind has no example"
+    );
     for e in &kinds {
         // The SQLite detail stays SQLite's own: check the French around it.
         let text = error(e);

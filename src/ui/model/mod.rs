@@ -167,6 +167,8 @@ pub struct ImportedFile {
     pub issues: Vec<IssueInfo>,
     /// How many issues it has.
     pub issue_total: i64,
+    /// Columns it lacks that it was imported without.
+    pub absent: Vec<crate::import::AbsentColumn>,
 }
 
 /// A file whose expected columns were not all found: what the mapping
@@ -177,7 +179,7 @@ pub struct MappingRequest {
     pub file: PathBuf,
     /// Its kind.
     pub kind: Kind,
-    /// The import's message.
+    /// The import's message, in French.
     pub message: String,
     /// Expected columns not found: (name, required).
     pub missing: Vec<(String, bool)>,
@@ -257,13 +259,14 @@ pub fn import_files(
                     batch,
                     issues,
                     issue_total,
+                    absent: report.absent,
                 });
             }
             Err(e) => {
                 let remaining = files[i..].to_vec();
-                let message = e.to_string();
+                let message = crate::ui::i18n::error(&e);
                 let mapping = match &e {
-                    Error::Data { message: m, .. } if m.contains("missing column") => {
+                    Error::MissingColumns(_) => {
                         mapping_request(&store, file, options, &message, files[i + 1..].to_vec())
                     }
                     _ => None,

@@ -186,8 +186,18 @@ fn report_ui(ui: &mut egui::Ui, f: &ImportedFile) {
         }),
     )
     .id_salt(("report", f.path.display().to_string()))
-    .default_open(f.issue_total > 0)
+    .default_open(f.issue_total > 0 || !f.absent.is_empty())
     .show(ui, |ui| {
+        for absent in &f.absent {
+            ui.label(
+                RichText::new(format!(
+                    "Colonne {} absente : {}",
+                    absent.column,
+                    i18n::left_unknown(absent.left_unknown)
+                ))
+                .color(theme::WAIT),
+            );
+        }
         if f.issues.is_empty() {
             ui.label(RichText::new("Aucun problème relevé.").color(theme::MUTED));
             return;
