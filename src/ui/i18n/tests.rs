@@ -100,13 +100,14 @@ fn variant(e: &Error) -> usize {
         Error::WorkspaceTooNew { .. } => 4,
         Error::Busy { .. } => 5,
         Error::Cancelled => 6,
+        Error::Refused(_) => 7,
         // The request's own text (the CLI's parser words it).
-        Error::Usage(_) => 7,
+        Error::Usage(_) => 8,
     }
 }
 
 /// Error kinds worded from their fields (all but `Usage`).
-const WORDED_KINDS: usize = 7;
+const WORDED_KINDS: usize = 8;
 
 #[test]
 fn every_error_kind_is_worded_in_french() {
@@ -137,6 +138,7 @@ fn every_error_kind_is_worded_in_french() {
             missing: vec!["DECES", "U_AGE"],
             found: vec!["AER_ID".into(), "CAS".into()],
         })),
+        Error::Refused(crate::review::refusal::samples().remove(0)),
     ];
     let walked: std::collections::BTreeSet<usize> = kinds.iter().map(variant).collect();
     assert_eq!(
