@@ -3,11 +3,14 @@
 //! a former name, a name variant or its code, with the substances it
 //! brings. Built once from [`ReferentialRows`] (the same rows matching
 //! reads) and searched in memory, so that typing in the window stays
-//! instant.
+//! instant. Names containing the text come first; then, tolerating typos
+//! ("paracetmol", "dolipranne"), the names matching's trigram index
+//! ([`NameIndex`]) finds close to it.
 
 use std::collections::{BTreeSet, HashMap};
 
 use crate::error::Result;
+use crate::matching::index::NameIndex;
 use crate::model::linking::{ReferentialRows, TargetLevel};
 use crate::normalize::normalize_name;
 use crate::store::Store;
@@ -35,7 +38,14 @@ pub struct ReferentialSearch {
     /// variants.
     entries: Vec<(String, usize)>,
     by_code: HashMap<(TargetLevel, String), usize>,
+    /// The entries' names by target index, for the typo-tolerant search.
+    index: NameIndex,
 }
+
+/// Score ([`crate::matching::index::Hit::score`]) from which a name close
+/// to the text is listed: "PARACETMOL" / "PARACETAMOL" is well above,
+/// unrelated names sharing a few trigrams below.
+const TYPO_MIN_SCORE: f64 = 0.7;
 
 impl ReferentialSearch {
     /// Builds the search from the referential rows.
@@ -116,6 +126,12 @@ impl ReferentialSearch {
             };
             substance.insert(&n.code, t);
         }
+        let names: Vec<(u32, &str)> = s
+            .entries
+            .iter()
+            .filter_map(|(norm, t)| Some((u32::try_from(*t).ok()?, norm.as_str())))
+            .collect();
+        s.index = NameIndex::build(&names);
         s
     }
 
@@ -176,12 +192,15 @@ impl ReferentialSearch {
     /// Targets whose name (or former name, or variant) contains `text`,
     /// accents, case and abbreviations normalised, or whose code is `text`;
     /// exact names first, then names starting with it, then a word starting
-    /// with it, then the rest, shorter names first.
+    /// with it, then the rest, shorter names first; then the names close to
+    /// it despite typos, closest first.
     pub fn find(&self, text: &str, level: Option<TargetLevel>, limit: usize) -> Vec<SearchHit> {
         let code = text.trim();
         let query = normalize_name(text);
-        // rank per target: 0 code or exact name, 1 prefix, 2 word prefix, 3 inside
+        // rank per target: 0 code or exact name, 1 prefix, 2 word prefix,
+        // 3 inside, 4 close despite typos (then by closeness)
         let mut best: HashMap<usize, u8> = HashMap::new();
+        let mut close: HashMap<usize, f64> = HashMap::new();
         if !code.is_empty() {
             for l in [
                 TargetLevel::Specialite,
@@ -210,23 +229,34 @@ impl ReferentialSearch {
                 let slot = best.entry(*t).or_insert(rank);
                 *slot = (*slot).min(rank);
             }
+            for hit in self.index.search(&query, limit.max(20)) {
+                let t = hit.id as usize;
+                if hit.score >= TYPO_MIN_SCORE && t < self.targets.len() {
+                    best.entry(t).or_insert(4);
+                    close.insert(t, hit.score);
+                }
+            }
         }
-        let mut found: Vec<(u8, &SearchHit)> = best
+        let mut found: Vec<(u8, f64, &SearchHit)> = best
             .into_iter()
-            .map(|(t, rank)| (rank, &self.targets[t]))
-            .filter(|(_, hit)| level.is_none_or(|l| hit.level == l))
+            .map(|(t, rank)| {
+                let closeness = close.get(&t).copied().unwrap_or(1.0);
+                (rank, closeness, &self.targets[t])
+            })
+            .filter(|(_, _, hit)| level.is_none_or(|l| hit.level == l))
             .collect();
         found.sort_by(|a, b| {
             a.0.cmp(&b.0)
-                .then_with(|| a.1.name.len().cmp(&b.1.name.len()))
-                .then_with(|| a.1.name.cmp(&b.1.name))
-                .then_with(|| a.1.level.cmp(&b.1.level))
-                .then_with(|| a.1.code.cmp(&b.1.code))
+                .then_with(|| b.1.total_cmp(&a.1))
+                .then_with(|| a.2.name.len().cmp(&b.2.name.len()))
+                .then_with(|| a.2.name.cmp(&b.2.name))
+                .then_with(|| a.2.level.cmp(&b.2.level))
+                .then_with(|| a.2.code.cmp(&b.2.code))
         });
         found
             .into_iter()
             .take(limit)
-            .map(|(_, h)| h.clone())
+            .map(|(_, _, h)| h.clone())
             .collect()
     }
 }
@@ -295,5 +325,16 @@ mod tests {
         );
         assert!(s.find("  ", None, 10).is_empty());
         assert!(s.by_code(TargetLevel::Produit, "P1").is_some());
+    }
+
+    #[test]
+    fn tolerates_typos_after_the_names_containing_the_text() {
+        let s = ReferentialSearch::build(&rows());
+        let hits = s.find("paracetmol", None, 10);
+        assert_eq!(hits[0].name, "PARACÉTAMOL", "{hits:?}");
+        let hits = s.find("dolipranne", None, 10);
+        assert!(!hits.is_empty(), "a typo in the brand still finds it");
+        assert!(hits.iter().all(|h| h.substance_codes == ["02202"]));
+        assert!(s.find("xyzzy", None, 10).is_empty());
     }
 }

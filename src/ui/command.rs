@@ -59,14 +59,41 @@ pub enum Command {
     SelectQueueRow(usize),
     /// Move the queue selection by this many rows.
     MoveSelection(isize),
+    /// Mark or unmark a row of the queue (Ctrl+clic).
+    ToggleQueueRow(usize),
+    /// Mark the rows from the anchor to this one (Maj+clic).
+    ExtendQueueTo(usize),
+    /// Mark the selected row and the one this many rows away, and move
+    /// there (Maj+↓, Maj+↑).
+    ExtendSelection(isize),
+    /// Mark every name of the queue as filtered (Ctrl+A).
+    SelectAllQueue,
+    /// Unmark every name (Échap).
+    ClearMarks,
+    /// Apply the validation just made to the identical names (the inline
+    /// offer, Entrée).
+    AcceptIdenticalOffer,
+    /// Close the inline offer without applying it.
+    DismissOffer,
+    /// Show the keyboard shortcuts (F1, ?).
+    ShowShortcuts,
+    /// Move the manual search's cursor by this many results.
+    MoveSearchCursor(isize),
+    /// Check or uncheck the manual search's result under the cursor.
+    ToggleSearchHit,
+    /// Échap in the comment dialog: close it, asking first when the text
+    /// changed.
+    EscapeComment,
     /// Pick the candidate of this rank (1 = best) for the selected name.
     PickCandidate(u32),
     /// Approve the selected name with the picked candidate, then go to the
-    /// next.
+    /// next; with marked names, approve each with its candidate 1.
     Approve,
-    /// No link for the selected name (Rejeter), then go to the next.
+    /// No link for the selected name (Rejeter), then go to the next; with
+    /// marked names, for each of them.
     Reject,
-    /// Put the selected name aside (Reporter), then go to the next.
+    /// Put the selected name aside (Reporter), then go to the next; with
+    /// marked names, each of them.
     Defer,
     /// Open the comment dialog for the selected name.
     OpenComment,
@@ -83,7 +110,7 @@ pub enum Command {
     /// Search the referential for the text typed in the manual search.
     RunManualSearch,
     /// Approve the selected name with the targets checked in the manual
-    /// search results.
+    /// search results (the one under the cursor when none is checked).
     ApproveTargets,
     /// Show how many names "apply to identical normalised names" would
     /// touch, and ask to confirm.

@@ -1,5 +1,7 @@
 //! The keyboard: shortcuts turned into commands (the same commands the
-//! buttons emit).
+//! buttons emit). egui matches a key without Maj also when Maj is held:
+//! the Maj+key shortcuts are read first. In a dialog only Échap (and the
+//! comment's own confirmation) is read here; the dialogs read their keys.
 
 use std::path::PathBuf;
 
@@ -7,6 +9,7 @@ use eframe::egui::{self, Key, Modifiers};
 
 use super::WorkbenchApp;
 use crate::ui::command::Command;
+use crate::ui::session::Dialog;
 use crate::ui::state::View;
 
 impl WorkbenchApp {
@@ -29,13 +32,25 @@ impl WorkbenchApp {
             if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
                 self.push(if self.import.mapping.is_some() {
                     Command::CloseMapping
+                } else if matches!(self.dialog, Some(Dialog::Comment { .. })) {
+                    Command::EscapeComment
                 } else {
                     Command::CloseDialog
                 });
             }
             return;
         }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F1)) {
+            self.push(Command::ShowShortcuts);
+            return;
+        }
         if ctx.text_edit_focused() {
+            return;
+        }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::Questionmark))
+            || ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Questionmark))
+        {
+            self.push(Command::ShowShortcuts);
             return;
         }
         let mut found = Vec::new();
@@ -51,12 +66,35 @@ impl WorkbenchApp {
             if self.state.view != View::Review {
                 return;
             }
+            if i.consume_key(Modifiers::COMMAND, Key::A) {
+                found.push(Command::SelectAllQueue);
+            }
+            for (key, delta) in [(Key::ArrowDown, 1), (Key::ArrowUp, -1)] {
+                if i.consume_key(Modifiers::SHIFT, key) {
+                    found.push(Command::ExtendSelection(delta));
+                }
+            }
+            // Entrée accepts the inline offer while it is shown; Échap
+            // closes it, else drops the multi-selection.
+            let offered = self.review.offer.is_some();
+            if i.consume_key(Modifiers::NONE, Key::Escape) {
+                found.push(if offered {
+                    Command::DismissOffer
+                } else {
+                    Command::ClearMarks
+                });
+            }
+            let enter = if offered {
+                Command::AcceptIdenticalOffer
+            } else {
+                Command::Approve
+            };
             let keys = [
                 (Key::ArrowDown, Command::MoveSelection(1)),
                 (Key::ArrowUp, Command::MoveSelection(-1)),
                 (Key::PageDown, Command::MoveSelection(20)),
                 (Key::PageUp, Command::MoveSelection(-20)),
-                (Key::Enter, Command::Approve),
+                (Key::Enter, enter),
                 (Key::R, Command::Reject),
                 (Key::D, Command::Defer),
                 (Key::C, Command::OpenComment),

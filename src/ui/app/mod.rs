@@ -4,7 +4,8 @@
 //! more commands), and applies every command at one place
 //! ([`WorkbenchApp::apply`]), which routes each family of commands to the
 //! file that handles it: [`files`] workspaces, imports and exports,
-//! [`review`] the queue and its decisions, [`table`] the transcoding
+//! [`review`] the queue and its decisions, [`selection`] the
+//! multi-selection and the offer to apply a validation to identical names, [`table`] the transcoding
 //! table, [`portal`] the portal export; [`jobs`] runs the long work and
 //! takes its results, [`keys`] reads the keyboard. Decisions go through
 //! the review core and are committed before the queue moves on; the queue
@@ -35,6 +36,7 @@ mod keys;
 mod launch;
 mod portal;
 mod review;
+mod selection;
 mod table;
 
 use jobs::Running;
@@ -153,6 +155,16 @@ impl WorkbenchApp {
         self.indicators.wait(&self.ctx);
     }
 
+    /// The names marked in the queue, in queue order.
+    pub fn marked(&self) -> Vec<i64> {
+        self.review.marked_ids()
+    }
+
+    /// The inline offer to apply the last validation to identical names.
+    pub fn offer(&self) -> Option<&super::session::IdenticalOffer> {
+        self.review.offer.as_ref()
+    }
+
     /// The dialog shown, if any.
     pub fn dialog(&self) -> Option<&Dialog> {
         self.dialog.as_ref()
@@ -218,6 +230,16 @@ impl WorkbenchApp {
             Command::RefilterQueue
             | Command::SelectQueueRow(_)
             | Command::MoveSelection(_)
+            | Command::ToggleQueueRow(_)
+            | Command::ExtendQueueTo(_)
+            | Command::ExtendSelection(_)
+            | Command::SelectAllQueue
+            | Command::ClearMarks
+            | Command::AcceptIdenticalOffer
+            | Command::DismissOffer
+            | Command::MoveSearchCursor(_)
+            | Command::ToggleSearchHit
+            | Command::EscapeComment
             | Command::PickCandidate(_)
             | Command::Approve
             | Command::Reject
@@ -248,6 +270,7 @@ impl WorkbenchApp {
                 )))
             }
             Command::CloseDialog => self.dialog = None,
+            Command::ShowShortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::SaveSettings => self.save_settings(),
             Command::DismissNotice => self.notice = None,
             Command::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),

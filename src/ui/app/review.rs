@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::matching::features::{Features, compare};
 use crate::normalize::normalize_name;
 use crate::review::queue::filter_queue;
-use crate::review::{self, AuditEntry, DecisionKey, Note, SearchHit};
+use crate::review::{self, AuditEntry, Bulk, DecisionKey, Note, SearchHit};
 use crate::store::Store;
 use crate::ui::i18n;
 
@@ -23,7 +23,21 @@ const SEARCH_HITS: usize = 50;
 impl WorkbenchApp {
     /// Applies a command of the review family.
     pub(super) fn apply_review_command(&mut self, command: Command) {
+        // The inline offer lasts until the reviewer does something else.
+        if !matches!(
+            command,
+            Command::AcceptIdenticalOffer | Command::DismissOffer | Command::RefilterQueue
+        ) {
+            self.review.offer = None;
+        }
         match command {
+            Command::ToggleQueueRow(_)
+            | Command::ExtendQueueTo(_)
+            | Command::ExtendSelection(_)
+            | Command::SelectAllQueue
+            | Command::ClearMarks
+            | Command::AcceptIdenticalOffer
+            | Command::DismissOffer => self.apply_selection_command(command),
             Command::RefilterQueue => {
                 let keep = self.review.current().map(|i| i.name.id);
                 self.refilter_queue(keep);
@@ -34,16 +48,23 @@ impl WorkbenchApp {
                     self.load_detail();
                 }
             }
-            Command::SelectQueueRow(i)
-                if i < self.review.queue.len() && i != self.review.selected =>
-            {
-                self.review.selected = i;
-                self.load_detail();
+            Command::SelectQueueRow(i) if i < self.review.queue.len() => {
+                // A plain click works on one name: the marks go.
+                if !self.review.marked.is_empty() {
+                    self.review.marked.clear();
+                    self.review.recount_marks();
+                }
+                self.review.anchor = i;
+                if i != self.review.selected {
+                    self.review.selected = i;
+                    self.load_detail();
+                }
             }
             Command::MoveSelection(delta) => {
                 let n = self.review.queue.len();
                 if n > 0 {
                     let to = self.review.selected.saturating_add_signed(delta).min(n - 1);
+                    self.review.anchor = to;
                     if to != self.review.selected {
                         self.review.selected = to;
                         self.review.scroll_to_selected = true;
@@ -64,6 +85,9 @@ impl WorkbenchApp {
                 }
             }
             Command::Approve => {
+                if self.act_on_marked(Bulk::ApproveFirst) {
+                    return;
+                }
                 let Some(id) = self.selected_id() else { return };
                 let Some(rank) = self.review.rank_to_approve() else {
                     self.say_error(
@@ -71,15 +95,23 @@ impl WorkbenchApp {
                     );
                     return;
                 };
-                self.act(true, |s, n| {
+                if self.act(true, |s, n| {
                     review::approve_candidate(s, id, rank, n).map(|e| vec![e])
-                });
+                }) {
+                    self.offer_identical(id);
+                }
             }
             Command::Reject => {
+                if self.act_on_marked(Bulk::Reject) {
+                    return;
+                }
                 let Some(id) = self.selected_id() else { return };
                 self.act(true, |s, n| review::reject(s, id, n).map(|e| vec![e]));
             }
             Command::Defer => {
+                if self.act_on_marked(Bulk::Defer) {
+                    return;
+                }
                 let Some(id) = self.selected_id() else { return };
                 self.act(true, |s, n| review::defer(s, id, n).map(|e| vec![e]));
             }
@@ -93,22 +125,38 @@ impl WorkbenchApp {
                     .and_then(|i| i.decision.as_ref())
                     .and_then(|d| d.comment.clone())
                     .unwrap_or_default();
-                self.dialog = Some(Dialog::Comment { text });
+                self.dialog = Some(Dialog::Comment {
+                    original: text.clone(),
+                    text,
+                    confirm_discard: false,
+                });
             }
+            Command::EscapeComment => match &mut self.dialog {
+                Some(Dialog::Comment {
+                    text,
+                    original,
+                    confirm_discard,
+                }) if text != original && !*confirm_discard => *confirm_discard = true,
+                _ => self.dialog = None,
+            },
             Command::SaveComment => {
-                if let Some(Dialog::Comment { text }) = self.dialog.take() {
+                if let Some(Dialog::Comment { text, .. }) = self.dialog.take() {
                     let Some(id) = self.selected_id() else { return };
                     self.act(false, |s, n| {
                         review::comment(s, id, &text, &n.author).map(|e| vec![e])
                     });
                 }
             }
-            Command::Undo => self.act(false, |s, n| {
-                Ok(review::undo(s, &n.author)?.unwrap_or_default())
-            }),
-            Command::Redo => self.act(false, |s, n| {
-                Ok(review::redo(s, &n.author)?.unwrap_or_default())
-            }),
+            Command::Undo => {
+                self.act(false, |s, n| {
+                    Ok(review::undo(s, &n.author)?.unwrap_or_default())
+                });
+            }
+            Command::Redo => {
+                self.act(false, |s, n| {
+                    Ok(review::redo(s, &n.author)?.unwrap_or_default())
+                });
+            }
             Command::FocusSearch => {
                 self.state.view = View::Review;
                 self.review.focus_search = true;
@@ -117,10 +165,12 @@ impl WorkbenchApp {
                 if self.selected_id().is_none() {
                     return;
                 }
+                // The normalised name: abbreviations spelt out, dose and
+                // form as the referential writes them.
                 let text = self
                     .review
                     .current()
-                    .map(|i| i.name.name.clone())
+                    .map(|i| i.name.normalized.clone())
                     .unwrap_or_default();
                 self.dialog = Some(Dialog::ManualSearch {
                     text,
@@ -128,6 +178,7 @@ impl WorkbenchApp {
                     hits: Vec::new(),
                     checked: Vec::new(),
                     focus: true,
+                    cursor: 0,
                 });
                 self.apply(Command::RunManualSearch);
             }
@@ -138,28 +189,58 @@ impl WorkbenchApp {
                     level,
                     hits,
                     checked,
+                    cursor,
                     ..
                 }) = &mut self.dialog
                 {
                     *hits = ws.search.find(text, *level, SEARCH_HITS);
                     *checked = vec![false; hits.len()];
+                    *cursor = 0;
+                }
+            }
+            Command::MoveSearchCursor(delta) => {
+                if let Some(Dialog::ManualSearch { hits, cursor, .. }) = &mut self.dialog
+                    && !hits.is_empty()
+                {
+                    *cursor = cursor.saturating_add_signed(delta).min(hits.len() - 1);
+                }
+            }
+            Command::ToggleSearchHit => {
+                if let Some(Dialog::ManualSearch {
+                    checked, cursor, ..
+                }) = &mut self.dialog
+                    && let Some(c) = checked.get_mut(*cursor)
+                {
+                    *c = !*c;
                 }
             }
             Command::ApproveTargets => {
-                let Some(Dialog::ManualSearch { hits, checked, .. }) = &self.dialog else {
+                let Some(Dialog::ManualSearch {
+                    hits,
+                    checked,
+                    cursor,
+                    ..
+                }) = &self.dialog
+                else {
                     return;
                 };
-                let targets: Vec<SearchHit> = hits
+                let mut targets: Vec<SearchHit> = hits
                     .iter()
                     .zip(checked)
                     .filter(|(_, c)| **c)
                     .map(|(h, _)| h.clone())
                     .collect();
+                if targets.is_empty() {
+                    // None checked: the result under the cursor.
+                    targets.extend(hits.get(*cursor).cloned());
+                }
                 let Some(id) = self.selected_id() else { return };
                 self.dialog = None;
-                self.act(true, |s, n| {
+                if self.act(true, |s, n| {
                     review::approve_targets(s, id, &targets, n).map(|e| vec![e])
-                });
+                }) {
+                    self.offer_identical(id);
+                }
             }
             Command::PreviewIdentical => {
                 let Some(id) = self.selected_id() else { return };
@@ -190,7 +271,7 @@ impl WorkbenchApp {
                 }
             }
             Command::Revert(entry) => {
-                self.act(false, |s, n| review::revert(s, entry, n).map(|e| vec![e]))
+                self.act(false, |s, n| review::revert(s, entry, n).map(|e| vec![e]));
             }
             // Every other command belongs to another family: `apply` never
             // routes it here.
@@ -207,6 +288,7 @@ impl WorkbenchApp {
         let query = self.state.queue.query();
         self.review.queue = filter_queue(ws.snap.rows.clone(), &ws.snap.flagged, &query);
         self.review.observations = self.review.queue.iter().map(|i| i.name.n_obs).sum();
+        self.review.recount_marks();
         if let Some(id) = keep
             && let Some(pos) = self.review.queue.iter().position(|i| i.name.id == id)
         {
@@ -272,24 +354,34 @@ impl WorkbenchApp {
 
     /// Runs a reviewer action on the workspace and brings the views up to
     /// date from what it wrote. `advance`: the queue moves to the next name.
+    /// True when something was written.
     pub(super) fn act(
         &mut self,
         advance: bool,
         action: impl FnOnce(&mut Store, &Note) -> Result<Vec<AuditEntry>>,
-    ) {
+    ) -> bool {
         if let Some(kind) = self.writing() {
             self.say_error(format!(
                 "{} en cours : la décision attendra sa fin",
                 i18n::job_kind(kind)
             ));
-            return;
+            return false;
         }
         let note = Note::by(&self.state.author());
-        let Some(ws) = &mut self.ws else { return };
+        let Some(ws) = &mut self.ws else { return false };
         match action(&mut ws.store, &note) {
-            Ok(entries) if entries.is_empty() => self.say("Rien à faire"),
-            Ok(entries) => self.after_step(&entries, advance),
-            Err(e) => self.fail(&e),
+            Ok(entries) if entries.is_empty() => {
+                self.say("Rien à faire");
+                false
+            }
+            Ok(entries) => {
+                self.after_step(&entries, advance);
+                true
+            }
+            Err(e) => {
+                self.fail(&e);
+                false
+            }
         }
     }
 

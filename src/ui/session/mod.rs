@@ -25,7 +25,7 @@ use crate::store::Store;
 use super::model::{ImportRun, MappingRequest, Snapshot};
 
 pub use indicators::{Figures, IndicatorsState};
-pub use review::{Detail, ReviewState};
+pub use review::{Detail, IdenticalOffer, ReviewState};
 
 /// The open workspace and what is read from it.
 pub struct Workspace {
@@ -72,7 +72,14 @@ pub enum Dialog {
     Comment {
         /// The text typed.
         text: String,
+        /// The text when the dialog opened (Échap asks before discarding
+        /// a change).
+        original: String,
+        /// Échap was pressed on a changed text: the dialog asks.
+        confirm_discard: bool,
     },
+    /// The keyboard shortcuts (F1 or ?, Aide menu).
+    Shortcuts,
     /// Réglages: the reviewer's name and the workspace settings.
     Settings(settings::SettingsForm),
     /// Manual search of the referential.
@@ -87,6 +94,9 @@ pub enum Dialog {
         checked: Vec<bool>,
         /// Put the focus in the text field.
         focus: bool,
+        /// The result ↓/↑ point at (Entrée validates with it when none
+        /// is checked, Espace checks it).
+        cursor: usize,
     },
     /// Confirmation of "apply to identical normalised names".
     Identical(Box<IdenticalPreview>),

@@ -1,7 +1,10 @@
 //! The review view's state: the queue as filtered and sorted, the selected
 //! name and the details read for it (candidates, their character diffs
-//! against the typed name, history), the candidate picked, and how far the
-//! reviewer can undo.
+//! against the typed name, history), the candidate picked, the
+//! multi-selection, the offer to apply a validation to the identical
+//! names, and how far the reviewer can undo.
+
+use std::collections::HashSet;
 
 use crate::matching::features::Agreement;
 use crate::model::linking::Candidate;
@@ -45,12 +48,74 @@ pub struct ReviewState {
     pub focus_search: bool,
     /// How far the reviewer can undo and redo.
     pub undo: UndoState,
+    /// The multi-selection (Ctrl/Maj-clic, Maj+↓, Ctrl+A): ids of the
+    /// names marked; empty when one name is worked on at a time.
+    pub marked: HashSet<i64>,
+    /// Observations of the marked names (summed when the marks change,
+    /// not per frame).
+    pub marked_observations: i64,
+    /// Where a Maj-clic range starts.
+    pub anchor: usize,
+    /// After a validation, the offer to apply it to the identical names.
+    pub offer: Option<IdenticalOffer>,
+}
+
+/// The inline offer after a validation: the same decision for the names
+/// identical once normalised, at other levels, that nobody reviewed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdenticalOffer {
+    /// The name just validated.
+    pub name_id: i64,
+    /// Its text.
+    pub name: String,
+    /// How many names the offer would decide.
+    pub names: usize,
+    /// Their observations.
+    pub observations: i64,
 }
 
 impl ReviewState {
     /// The selected queue item.
     pub fn current(&self) -> Option<&QueueItem> {
         self.queue.get(self.selected)
+    }
+
+    /// The marked names' ids, in queue order.
+    pub fn marked_ids(&self) -> Vec<i64> {
+        if self.marked.is_empty() {
+            return Vec::new();
+        }
+        self.queue
+            .iter()
+            .filter(|i| self.marked.contains(&i.name.id))
+            .map(|i| i.name.id)
+            .collect()
+    }
+
+    /// Keeps only the marks of names still in the queue and sums their
+    /// observations.
+    pub fn recount_marks(&mut self) {
+        if self.marked.is_empty() {
+            self.marked_observations = 0;
+            return;
+        }
+        let present: HashSet<i64> = self.queue.iter().map(|i| i.name.id).collect();
+        self.marked.retain(|id| present.contains(id));
+        self.marked_observations = self
+            .queue
+            .iter()
+            .filter(|i| self.marked.contains(&i.name.id))
+            .map(|i| i.name.n_obs)
+            .sum();
+    }
+
+    /// Marks the rows from `a` to `b` (both included), in addition.
+    pub fn mark_range(&mut self, a: usize, b: usize) {
+        let (lo, hi) = (a.min(b), a.max(b));
+        for item in self.queue.iter().take(hi + 1).skip(lo) {
+            self.marked.insert(item.name.id);
+        }
+        self.recount_marks();
     }
 
     /// The rank the reviewer would approve with: the one picked, else the

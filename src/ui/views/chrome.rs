@@ -1,4 +1,4 @@
-//! The frame around the views: the menu bar (Fichier, Réglages) with the
+//! The frame around the views: the menu bar (Fichier, Réglages, Aide) with the
 //! view tabs, the status bar (workspace, reviewer, running job with its
 //! progress and stop button, last message), and what the window shows
 //! before a workspace is open (first-run preparation of the sample).
@@ -76,6 +76,11 @@ pub fn top_bar_ui(
             ui.menu_button("Réglages", |ui| {
                 if ui.button("Relecteur et seuils…").clicked() {
                     out.push(Command::OpenSettings);
+                }
+            });
+            ui.menu_button("Aide", |ui| {
+                if ui.button("Raccourcis clavier (F1)").clicked() {
+                    out.push(Command::ShowShortcuts);
                 }
             });
             ui.separator();

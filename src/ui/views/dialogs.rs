@@ -1,12 +1,11 @@
-//! The modal dialogs: the comment of a name, the Réglages (reviewer's name
+//! The modal dialogs: the Réglages (reviewer's name
 //! and the workspace settings: matching thresholds, disclosure threshold,
-//! pending-share limit), the
-//! manual search of the referential (one target, or several substances),
-//! the confirmation of "apply to identical normalised names" (saying how
+//! pending-share limit), the confirmation of "apply to identical normalised names" (saying how
 //! many names it touches), the portal export (pending share, years,
 //! directory, progress, then what was written), and the column mapping of a
-//! file whose expected columns were not all found. Escape closes them
-//! (handled by the app).
+//! file whose expected columns were not all found; the comment, the
+//! manual search and the shortcut sheet are drawn by [`review_dialogs`].
+//! Escape closes them (handled by the app).
 
 use eframe::egui;
 use egui::{Id, RichText};
@@ -17,7 +16,7 @@ use super::super::session::settings::SettingsForm;
 use super::super::session::{Dialog, JobKind, JobView, PortalExport};
 use super::super::theme;
 use super::super::wording;
-use crate::model::linking::TargetLevel;
+use super::review_dialogs;
 use crate::ui::i18n;
 
 /// Draws the open dialog, if any.
@@ -43,7 +42,12 @@ pub fn dialogs_ui(
         );
     }
     let modal = modal.show(ctx, |ui| match d {
-        Dialog::Comment { text } => comment_ui(ui, text, out),
+        Dialog::Comment {
+            text,
+            original,
+            confirm_discard,
+        } => review_dialogs::comment_ui(ui, text, original, *confirm_discard, out),
+        Dialog::Shortcuts => review_dialogs::shortcuts_ui(ui, out),
         Dialog::Settings(form) => settings_ui(ui, form, out),
         Dialog::ManualSearch {
             text,
@@ -51,7 +55,8 @@ pub fn dialogs_ui(
             hits,
             checked,
             focus,
-        } => search_ui(ui, text, level, hits, checked, focus, out),
+            cursor,
+        } => review_dialogs::search_ui(ui, text, level, hits, checked, focus, *cursor, out),
         Dialog::PortalExport(d) => portal_ui(ui, d, job, out),
         Dialog::Identical(p) => {
             ui.set_max_width(560.0);
@@ -293,33 +298,6 @@ fn portal_ui(
     }
 }
 
-fn comment_ui(ui: &mut egui::Ui, text: &mut String, out: &mut Vec<Command>) {
-    ui.set_width(460.0);
-    ui.heading("Commentaire");
-    let label = ui.label("Commentaire sur ce nom (gardé dans l'historique)");
-    let edit = ui
-        .add(
-            egui::TextEdit::multiline(text)
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
-    if ui.memory(|m| m.focused().is_none()) {
-        edit.request_focus();
-    }
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(!text.trim().is_empty(), egui::Button::new("Enregistrer"))
-            .clicked()
-        {
-            out.push(Command::SaveComment);
-        }
-        if ui.button("Fermer").clicked() {
-            out.push(Command::CloseDialog);
-        }
-    });
-}
-
 fn settings_ui(ui: &mut egui::Ui, form: &mut SettingsForm, out: &mut Vec<Command>) {
     ui.set_width(460.0);
     ui.heading("Réglages");
@@ -357,98 +335,6 @@ fn settings_ui(ui: &mut egui::Ui, form: &mut SettingsForm, out: &mut Vec<Command
     ui.horizontal(|ui| {
         if ui.button("Enregistrer").clicked() {
             out.push(Command::SaveSettings);
-        }
-        if ui.button("Fermer").clicked() {
-            out.push(Command::CloseDialog);
-        }
-    });
-}
-
-fn search_ui(
-    ui: &mut egui::Ui,
-    text: &mut String,
-    level: &mut Option<TargetLevel>,
-    hits: &[crate::review::SearchHit],
-    checked: &mut [bool],
-    focus: &mut bool,
-    out: &mut Vec<Command>,
-) {
-    ui.set_width(640.0);
-    ui.heading("Recherche dans le référentiel");
-    let label = ui.label("Nom, ancien nom ou code (spécialité, produit, substance)");
-    let edit = ui
-        .add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY))
-        .labelled_by(label.id);
-    if *focus {
-        edit.request_focus();
-        *focus = false;
-    }
-    let mut rerun = edit.changed();
-    ui.horizontal(|ui| {
-        rerun |= ui.radio_value(level, None, "Tous").changed();
-        for l in [
-            TargetLevel::Specialite,
-            TargetLevel::Produit,
-            TargetLevel::Substance,
-        ] {
-            rerun |= ui
-                .radio_value(level, Some(l), i18n::target_level(l))
-                .changed();
-        }
-    });
-    if rerun {
-        out.push(Command::RunManualSearch);
-    }
-    ui.label(
-        RichText::new("Cochez une cible, ou plusieurs substances pour une association.")
-            .small()
-            .color(theme::MUTED),
-    );
-    egui::ScrollArea::vertical()
-        .id_salt("search-hits")
-        .min_scrolled_height(360.0)
-        .max_height(360.0)
-        .auto_shrink(false)
-        .show(ui, |ui| {
-            if hits.is_empty() {
-                ui.label(RichText::new("Aucun résultat.").color(theme::MUTED));
-            }
-            for (hit, check) in hits.iter().zip(checked.iter_mut()) {
-                ui.checkbox(
-                    check,
-                    format!(
-                        "{} {} — {}",
-                        i18n::target_level(hit.level),
-                        hit.code,
-                        hit.name
-                    ),
-                );
-                let subs: Vec<String> = hit
-                    .substance_codes
-                    .iter()
-                    .zip(&hit.substance_names)
-                    .map(|(c, n)| format!("{c} {n}"))
-                    .collect();
-                ui.label(
-                    RichText::new(format!("      {}", subs.join(" + ")))
-                        .small()
-                        .color(theme::MUTED),
-                );
-            }
-        });
-    ui.add_space(theme::GAP);
-    let n = checked.iter().filter(|c| **c).count();
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                n > 0,
-                egui::Button::new(
-                    RichText::new(format!("Valider avec la sélection ({n})")).strong(),
-                ),
-            )
-            .clicked()
-        {
-            out.push(Command::ApproveTargets);
         }
         if ui.button("Fermer").clicked() {
             out.push(Command::CloseDialog);

@@ -17,7 +17,7 @@ use eframe::egui;
 use egui::{Color32, RichText};
 
 use super::super::command::Command;
-use super::super::session::{ReviewState, Workspace};
+use super::super::session::{IdenticalOffer, ReviewState, Workspace};
 use super::super::state::QueueFilter;
 use super::super::theme;
 use super::super::wording;
@@ -34,9 +34,12 @@ pub fn review_ui(
     ws: &Workspace,
     out: &mut Vec<Command>,
 ) {
+    // On a small window the queue takes at most two fifths of the width:
+    // the candidates need the rest.
+    let width = theme::QUEUE_WIDTH.min(ui.available_width() * 0.4);
     egui::Panel::left("queue")
         .resizable(true)
-        .default_size(theme::QUEUE_WIDTH)
+        .default_size(width)
         .min_size(320.0)
         .show(ui, |ui| {
             queue::queue_ui(ui, filter, st, ws, out);
@@ -62,6 +65,14 @@ fn detail_ui(ui: &mut egui::Ui, st: &ReviewState, ws: &Workspace, out: &mut Vec<
         .auto_shrink(false)
         .show(ui, |ui| {
             ui.add_space(theme::GAP);
+            if let Some(offer) = &st.offer {
+                offer_ui(ui, offer, out);
+                ui.add_space(theme::GAP);
+            }
+            if !st.marked.is_empty() {
+                bulk_ui(ui, st, out);
+                ui.add_space(theme::GAP);
+            }
             name_header_ui(ui, item);
             ui.add_space(theme::GAP);
             actions_ui(ui, st, out);
@@ -138,6 +149,105 @@ fn fact_ui(ui: &mut egui::Ui, what: &str, value: &str) {
     ui.add_space(theme::GAP);
 }
 
+/// The inline offer after a validation: the same decision for the
+/// identical names (Entrée accepts, Échap closes).
+fn offer_ui(ui: &mut egui::Ui, offer: &IdenticalOffer, out: &mut Vec<Command>) {
+    let whom = if offer.names == 1 {
+        "au nom identique".to_string()
+    } else {
+        format!("aux {} noms identiques", i18n::int(offer.names as i64))
+    };
+    banner(ui, |ui| {
+        ui.label(
+            RichText::new(format!(
+                "« {} » validé. Appliquer aussi {whom} ({}) ?",
+                offer.name,
+                i18n::count(offer.observations, "observation", "observations"),
+            ))
+            .strong(),
+        );
+        ui.horizontal_wrapped(|ui| {
+            let apply = egui::Button::new(
+                RichText::new(format!("Appliquer aussi {whom} (Entrée)")).color(Color32::WHITE),
+            )
+            .fill(theme::GOOD);
+            if ui
+                .add(apply)
+                .on_hover_text(
+                    "Même nom une fois normalisé, à d'autres niveaux, que personne n'a revu",
+                )
+                .clicked()
+            {
+                out.push(Command::AcceptIdenticalOffer);
+            }
+            if ui.button("Non merci (Échap)").clicked() {
+                out.push(Command::DismissOffer);
+            }
+        });
+    });
+}
+
+/// What acts on the marked names.
+fn bulk_ui(ui: &mut egui::Ui, st: &ReviewState, out: &mut Vec<Command>) {
+    banner(ui, |ui| {
+        ui.label(
+            RichText::new(format!(
+                "{} ({})",
+                i18n::count(
+                    st.marked.len() as i64,
+                    "nom sélectionné",
+                    "noms sélectionnés"
+                ),
+                i18n::count(st.marked_observations, "observation", "observations"),
+            ))
+            .strong(),
+        );
+        ui.horizontal_wrapped(|ui| {
+            let approve = egui::Button::new(
+                RichText::new("Valider la sélection (candidat 1)").color(Color32::WHITE),
+            )
+            .fill(theme::GOOD);
+            if ui
+                .add(approve)
+                .on_hover_text("Chaque nom est lié à son premier candidat (Entrée)")
+                .clicked()
+            {
+                out.push(Command::Approve);
+            }
+            if ui
+                .button("Rejeter la sélection")
+                .on_hover_text("R")
+                .clicked()
+            {
+                out.push(Command::Reject);
+            }
+            if ui.button("Reporter").on_hover_text("D").clicked() {
+                out.push(Command::Defer);
+            }
+            if ui.button("Désélectionner (Échap)").clicked() {
+                out.push(Command::ClearMarks);
+            }
+        });
+        ui.label(
+            RichText::new("Une entrée d'historique par nom ; Ctrl+Z annule le lot en une fois.")
+                .small()
+                .color(theme::MUTED),
+        );
+    });
+}
+
+fn banner(ui: &mut egui::Ui, content: impl FnOnce(&mut egui::Ui)) {
+    egui::Frame::new()
+        .fill(theme::PICKED_FILL)
+        .stroke(egui::Stroke::new(1.0, theme::ACCENT))
+        .corner_radius(theme::RADIUS)
+        .inner_margin(theme::GAP)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            content(ui);
+        });
+}
+
 fn actions_ui(ui: &mut egui::Ui, st: &ReviewState, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         let approve = egui::Button::new(
@@ -173,30 +283,35 @@ fn actions_ui(ui: &mut egui::Ui, st: &ReviewState, out: &mut Vec<Command>) {
             out.push(Command::OpenComment);
         }
         if ui
-            .button("Recherche manuelle (M)")
+            .button("Rechercher (M)")
             .on_hover_text(
-                "Choisir n'importe quelle spécialité, produit ou substance du référentiel",
+                "Recherche manuelle : n'importe quelle spécialité, produit ou substance du référentiel",
             )
             .clicked()
         {
             out.push(Command::OpenManualSearch);
         }
-        if ui
-            .button("Appliquer aux noms identiques…")
-            .on_hover_text(
-                "Applique la décision de ce nom aux noms identiques une fois normalisés, \
-                 à d'autres niveaux, que personne n'a revus",
-            )
-            .clicked()
-        {
-            out.push(Command::PreviewIdentical);
-        }
-        undo_buttons_ui(ui, st, out);
+        ui.menu_button("Plus…", |ui| {
+            if ui
+                .button("Appliquer aux noms identiques…")
+                .on_hover_text(
+                    "Applique la décision de ce nom aux noms identiques une fois normalisés, \
+                     à d'autres niveaux, que personne n'a revus",
+                )
+                .clicked()
+            {
+                out.push(Command::PreviewIdentical);
+            }
+            undo_buttons_ui(ui, st, out);
+        });
     });
     ui.label(
-        RichText::new("Flèches haut/bas : nom précédent/suivant · 1–9 : choisir un candidat · / : rechercher dans la file · Échap : fermer un dialogue")
-            .small()
-            .color(theme::MUTED),
+        RichText::new(
+            "Bas/Haut : nom suivant/précédent · 1–9 : candidat · Maj+Bas, Ctrl+clic : sélection · \
+             F1 : tous les raccourcis",
+        )
+        .small()
+        .color(theme::MUTED),
     );
 }
 

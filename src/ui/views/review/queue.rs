@@ -31,6 +31,21 @@ pub(super) fn queue_ui(
         ))
         .color(theme::MUTED),
     );
+    if !st.marked.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "{} · {} — Entrée, R ou D pour tous, Échap pour désélectionner",
+                i18n::count(
+                    st.marked.len() as i64,
+                    "nom sélectionné",
+                    "noms sélectionnés"
+                ),
+                i18n::count(st.marked_observations, "observation", "observations")
+            ))
+            .strong()
+            .color(theme::ACCENT),
+        );
+    }
     ui.add_space(theme::GAP);
     let mut changed = false;
     egui::Grid::new("queue-filters")
@@ -185,7 +200,7 @@ fn queue_table_ui(ui: &mut egui::Ui, st: &mut ReviewState, out: &mut Vec<Command
             body.rows(theme::ROW_HEIGHT, st.queue.len(), |mut row| {
                 let i = row.index();
                 let Some(item) = st.queue.get(i) else { return };
-                row.set_selected(i == st.selected);
+                row.set_selected(i == st.selected || st.marked.contains(&item.name.id));
                 row.col(|ui| {
                     let mut text = RichText::new(&item.name.name);
                     if item.flagged {
@@ -208,7 +223,14 @@ fn queue_table_ui(ui: &mut egui::Ui, st: &mut ReviewState, out: &mut Vec<Command
                     );
                 });
                 if row.response().clicked() {
-                    out.push(Command::SelectQueueRow(i));
+                    let m = row.response().ctx.input(|i| i.modifiers);
+                    out.push(if m.command {
+                        Command::ToggleQueueRow(i)
+                    } else if m.shift {
+                        Command::ExtendQueueTo(i)
+                    } else {
+                        Command::SelectQueueRow(i)
+                    });
                 }
             });
         });
