@@ -75,6 +75,10 @@ pub struct Ranked {
     /// The salt the name names and the other salt (empty: none) candidate
     /// 1, a substance of the same base under another code, carries.
     pub salt_differs: Option<(String, String)>,
+    /// The substances the name states, read one by one from its words
+    /// ([`crate::matching::composition::read_composition`]), when no
+    /// candidate of those names leads elsewhere.
+    pub composition: Option<Vec<String>>,
 }
 
 /// The decision: status, method, score, substance codes.
@@ -190,6 +194,17 @@ pub fn decide(ranked: &Ranked, t: &Thresholds) -> Decision {
             method: method.to_string(),
             score: *score,
             substance_codes: set.clone(),
+            reason: Reason::Sure,
+        };
+    }
+    if let Some(codes) = &ranked.composition {
+        // Linked at substance level, whether or not a current spécialité
+        // has that composition.
+        return Decision {
+            status: MatchStatus::Auto,
+            method: rule::COMPOSITION.to_string(),
+            score: best.score,
+            substance_codes: codes.clone(),
             reason: Reason::Sure,
         };
     }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use crate::error::Result;
 use crate::jobs::{Phase, Progress};
 use crate::matching::cascade::{propose, rule};
+use crate::matching::composition::{contradicts, read_composition};
 use crate::matching::decide::{
     CALIBRATED, Evidence, Ranked, SETTING_AUTO, SETTING_REVIEW, Thresholds, decide,
 };
@@ -254,6 +255,20 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
             }
         })
         .collect();
+    // A composition read from the name, unless a candidate of those
+    // substances' names leads elsewhere.
+    let composition = read_composition(r, norm)
+        .filter(|(codes, named)| {
+            !kept.iter().any(|s| {
+                contradicts(
+                    &r.entries[s.entry as usize].norm,
+                    named,
+                    codes,
+                    r.set_codes(r.targets[s.target as usize].set),
+                )
+            })
+        })
+        .map(|(codes, _)| codes);
     let salt_differs = kept
         .first()
         .and_then(|s| salt_differs(r, norm, query_key.as_ref(), s.entry));
@@ -265,6 +280,7 @@ pub fn rank(r: &Referential, name: &DrugName, years: Option<(i64, i64)>) -> Rank
         floor: if unspecific { None } else { name_floor(norm) },
         evidence,
         salt_differs,
+        composition,
     }
 }
 

@@ -11,6 +11,7 @@
 //! and live beside them.
 
 pub mod cascade;
+pub mod composition;
 pub mod decide;
 pub mod engine;
 pub mod evaluate;
