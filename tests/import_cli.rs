@@ -345,3 +345,78 @@ fn a_case_version_already_imported_is_recognised_not_stored_again() {
         "{status}"
     );
 }
+
+#[test]
+fn a_utf8_file_with_one_invalid_byte_keeps_its_accents_and_names_the_line() {
+    // Issue 12, finding 4: the whole file was read as Windows-1252 and
+    // "MÃ©decin spÃ©cialiste" became a notifier category.
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let file = root().join("tests/data/bad/Cas-Patients_utf8_one_bad_byte.csv");
+    let out = datamed_ok(&["import", "-w", s(&w), s(&file)]);
+    assert!(out.contains("(bnpv-cases, UTF-8)"), "{out}");
+    assert!(out.contains("): line 4"), "{out}");
+    let conn = Connection::open(&w).unwrap();
+    let mojibake: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM bnpv_case WHERE notifier LIKE '%Ã%' OR typ_effet LIKE '%Ã%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(mojibake, 0);
+    let accented: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM bnpv_case WHERE notifier = 'Médecin spécialiste'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(accented > 0);
+    let issue: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM import_issue WHERE line = 4 AND message LIKE '%not UTF-8%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(issue, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn folder_walks_skip_links_back_and_special_files_and_devices_are_refused() {
+    // Issue 12, finding 6: `loop -> .` and `up -> ..` walked for ever, a
+    // FIFO blocked, /dev/zero filled the memory.
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let data = dir.path().join("extracts");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("Cas-Patients.csv"), case_rows(1, 3)).unwrap();
+    std::os::unix::fs::symlink(".", data.join("loop")).unwrap();
+    std::os::unix::fs::symlink("..", data.join("up")).unwrap();
+    let fifo = data.join("Effets.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = datamed_ok(&["import", "-w", s(&w), s(&data)]);
+    assert!(out.contains("3 rows read"), "{out}");
+    assert!(
+        out.contains("loop: a link to a folder, not followed"),
+        "{out}"
+    );
+    assert!(out.contains("Effets.csv: a FIFO"), "{out}");
+    let before = snapshot(&w);
+    for (path, what) in [
+        (fifo.as_path(), "a FIFO"),
+        (std::path::Path::new("/dev/zero"), "a device"),
+    ] {
+        let out = datamed(&["import", "-w", s(&w), "--kind", "bnpv-cases", s(path)]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(what) && err.contains(s(path)), "{err}");
+        assert_eq!(snapshot(&w), before);
+    }
+}

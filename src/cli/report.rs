@@ -189,6 +189,21 @@ pub(super) fn print_import_summary(summary: &ImportSummary) {
                 absent.left_unknown.describe()
             );
         }
+        if let Some(first) = report.invalid_lines.first() {
+            let shown: Vec<String> = report
+                .invalid_lines
+                .iter()
+                .take(10)
+                .map(u64::to_string)
+                .collect();
+            outln!(
+                "  warning: {} line(s) with bytes that are not UTF-8 (the file is UTF-8 otherwise; each read as \u{FFFD}): line {}{}{}",
+                report.invalid_lines.len(),
+                first,
+                if shown.len() > 1 { ", " } else { "" },
+                shown[1..].join(", ")
+            );
+        }
     }
     for (path, why) in &summary.skipped {
         outln!("skipped {}: {why}", path.display());

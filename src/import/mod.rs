@@ -102,6 +102,9 @@ pub struct FileReport {
     /// Columns the file lacks that it was imported without, with the
     /// figures each leaves unknown (also stored as warnings of the batch).
     pub absent: Vec<AbsentColumn>,
+    /// In a UTF-8 file, the lines with bytes that are not UTF-8 (each read
+    /// as U+FFFD; also stored as warnings of the batch).
+    pub invalid_lines: Vec<u64>,
 }
 
 /// The report of an import command.
@@ -127,7 +130,17 @@ pub fn import_paths(
     for path in paths {
         if path.is_dir() {
             collect_dir(path, options, &mut files, &mut summary.skipped)?;
-        } else if path.exists() {
+        } else if let Ok(meta) = std::fs::metadata(path) {
+            // A FIFO would block the import, a device fill the memory.
+            if !meta.is_file() {
+                return Err(Error::data(
+                    crate::error::Place::file(path),
+                    format!(
+                        "{}: only regular files are imported; nothing was imported",
+                        walk::not_a_regular_file(&meta)
+                    ),
+                ));
+            }
             files.push(path.clone());
         } else {
             return Err(Error::io(

@@ -91,6 +91,7 @@ pub(super) fn import_opened(
             changes: CaseChanges::default(),
             already: Some(id),
             absent: Vec::new(),
+            invalid_lines: Vec::new(),
         });
     }
     let batch = NewBatch {
@@ -120,6 +121,7 @@ pub(super) fn import_opened(
         KeyCache::default()
     };
     let absent = columns.absent().to_vec();
+    let invalid_lines = table.invalid_lines.clone();
     let reader = Reader {
         spec,
         width: table_columns(kind).1.len(),
@@ -220,6 +222,7 @@ pub(super) fn import_opened(
         changes,
         already: None,
         absent,
+        invalid_lines,
     })
 }
 
@@ -313,6 +316,19 @@ impl Reader<'_> {
                     absent.left_unknown.describe()
                 ),
             );
+        }
+        // Each line with bytes that are not UTF-8, in a UTF-8 file.
+        for &line in &self.table.invalid_lines {
+            counts.warnings += 1;
+            if stored_issues < MAX_STORED_ISSUES {
+                batch.issue(
+                    Severity::Warning,
+                    Some(line),
+                    None,
+                    "bytes that are not UTF-8 in a UTF-8 file: each read as \u{FFFD}; check this line's values".into(),
+                );
+            }
+            stored_issues += 1;
         }
         while self.table.next_row(&mut row)? {
             counts.read += 1;

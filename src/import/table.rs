@@ -56,6 +56,9 @@ pub struct Table {
     pub size_bytes: u64,
     /// Whether cells are spreadsheet cells (for cell references).
     pub is_sheet: bool,
+    /// Lines holding bytes that are not UTF-8 in a file read as UTF-8
+    /// (each invalid sequence read as U+FFFD).
+    pub invalid_lines: Vec<u64>,
     /// First spreadsheet column index (0 = A), for cell references.
     first_col: usize,
     source: RowSource,
@@ -126,6 +129,7 @@ impl Table {
             sha256,
             size_bytes,
             is_sheet: false,
+            invalid_lines: decoded.invalid_lines,
             first_col: 0,
             source: RowSource::Text(Box::new(csv::Reader::from_reader(Cursor::new(Vec::new())))),
             record: csv::StringRecord::new(),
@@ -235,6 +239,7 @@ impl Table {
             sha256,
             size_bytes,
             is_sheet: true,
+            invalid_lines: Vec::new(),
             first_col: col0 as usize,
             source: RowSource::Sheet(iter),
             record: csv::StringRecord::new(),

@@ -1,6 +1,11 @@
 //! Reading text extracts whatever their encoding: this module owns encoding
 //! detection (UTF-8 with or without BOM, Windows-1252, refusing UTF-16 and
 //! binary files with a clear message) and separator detection (`;`, tab, `,`).
+//!
+//! The encoding is decided per file on evidence: a file that is UTF-8 but
+//! for a few invalid bytes (a line pasted from elsewhere) stays UTF-8, each
+//! line with an invalid byte reported, rather than turning every accent of
+//! the file into mojibake ("MÃ©decin") as a Windows-1252 reading would.
 
 use std::path::Path;
 
@@ -13,11 +18,16 @@ pub struct DecodedText {
     pub text: String,
     /// The encoding that was detected: `UTF-8`, `UTF-8 (BOM)` or `windows-1252`.
     pub encoding: &'static str,
+    /// For a UTF-8 file with a few invalid bytes: the lines that hold them
+    /// (1-based), each invalid sequence read as U+FFFD.
+    pub invalid_lines: Vec<u64>,
 }
 
-/// Decodes raw bytes: a UTF-8 BOM or valid UTF-8 means UTF-8; otherwise the
-/// bytes are Windows-1252, the encoding of the official BDPM and of Excel's
-/// CSV on French Windows. UTF-16 and binary content are refused.
+/// Decodes raw bytes: a UTF-8 BOM or valid UTF-8 means UTF-8; so does text
+/// whose valid UTF-8 sequences (accented letters) outnumber its invalid
+/// ones, with the lines of the invalid ones reported; otherwise the bytes
+/// are Windows-1252, the encoding of the official BDPM and of Excel's CSV on
+/// French Windows. UTF-16 and binary content are refused.
 pub fn decode(bytes: &[u8], place: &Place) -> Result<DecodedText> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Error::data(
@@ -30,6 +40,7 @@ pub fn decode(bytes: &[u8], place: &Place) -> Result<DecodedText> {
             Ok(text) => Ok(DecodedText {
                 text: text.to_string(),
                 encoding: "UTF-8 (BOM)",
+                invalid_lines: Vec::new(),
             }),
             Err(e) => {
                 let line = line_of_offset(rest, e.valid_up_to());
@@ -50,15 +61,58 @@ pub fn decode(bytes: &[u8], place: &Place) -> Result<DecodedText> {
         Ok(text) => Ok(DecodedText {
             text: text.to_string(),
             encoding: "UTF-8",
+            invalid_lines: Vec::new(),
         }),
-        Err(_) => {
+        Err(e) => {
+            // No accented letter in UTF-8 before the first invalid byte:
+            // Windows-1252 at once (the agency's files, accents in the
+            // first lines). Otherwise count both kinds over the file.
+            if has_multibyte(&bytes[..e.valid_up_to()])
+                && let Some(decoded) = mostly_utf8(bytes)
+            {
+                return Ok(decoded);
+            }
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             Ok(DecodedText {
                 text: text.into_owned(),
                 encoding: "windows-1252",
+                invalid_lines: Vec::new(),
             })
         }
     }
+}
+
+/// Whether valid UTF-8 `bytes` hold a character beyond ASCII.
+fn has_multibyte(bytes: &[u8]) -> bool {
+    !bytes.is_ascii()
+}
+
+/// Reads `bytes`, not valid UTF-8, as UTF-8 with each invalid sequence
+/// replaced, when the valid multi-byte characters outnumber the invalid
+/// sequences; `None` when they do not (the file is not UTF-8).
+fn mostly_utf8(bytes: &[u8]) -> Option<DecodedText> {
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut invalid_lines: Vec<u64> = Vec::new();
+    let mut line = 1u64;
+    let (mut valid_chars, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        text.push_str(valid);
+        line += valid.bytes().filter(|&b| b == b'\n').count() as u64;
+        valid_chars += valid.chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+            text.push(char::REPLACEMENT_CHARACTER);
+            if invalid_lines.last() != Some(&line) {
+                invalid_lines.push(line);
+            }
+        }
+    }
+    (valid_chars > invalid).then_some(DecodedText {
+        text,
+        encoding: "UTF-8",
+        invalid_lines,
+    })
 }
 
 /// Reads and decodes a file.
@@ -91,9 +145,11 @@ const CHUNK_BYTES: usize = 1 << 20;
 ///
 /// The encoding is guessed optimistically as UTF-8; the first byte that is
 /// not UTF-8 starts the reading again as Windows-1252 (in the agency's
-/// extracts it comes in the first lines). Files [`decode`] refuses (UTF-16,
-/// NUL bytes, a broken UTF-8 file with a BOM) are read whole again, so that
-/// its message, with its line, is the one given.
+/// extracts it comes in the first lines) when no accented letter in UTF-8
+/// came before it. Files [`decode`] refuses (UTF-16, NUL bytes, a broken
+/// UTF-8 file with a BOM) and files it must weigh (UTF-8 letters, then an
+/// invalid byte) are read whole again, so that its outcome, message and
+/// line included, is the one given.
 pub fn read_text_file(path: &Path) -> Result<TextFile> {
     read_text_file_in_chunks(path, CHUNK_BYTES)
 }
@@ -132,7 +188,7 @@ enum Streamed {
     Text(TextFile),
     /// A byte that is not UTF-8 (read again as Windows-1252).
     NotUtf8,
-    /// What [`decode`] refuses: read whole again for its message.
+    /// What [`decode`] refuses or must weigh: read whole again.
     Refused,
 }
 
@@ -242,7 +298,8 @@ fn stream_decode(path: &Path, guess: Guess, chunk_bytes: usize) -> std::io::Resu
             }
             let malformed = decode_chunk(&mut decoder, guess, bytes, &mut text, last);
             if malformed {
-                break if bom {
+                // UTF-8 letters before the invalid byte: evidence to weigh.
+                break if bom || has_multibyte(text.as_bytes()) {
                     Streamed::Refused
                 } else {
                     Streamed::NotUtf8
@@ -257,6 +314,7 @@ fn stream_decode(path: &Path, guess: Guess, chunk_bytes: usize) -> std::io::Resu
                             (Guess::Utf8, false) => "UTF-8",
                             (Guess::Windows1252, _) => "windows-1252",
                         },
+                        invalid_lines: Vec::new(),
                     },
                     sha256: String::new(),
                     size_bytes: read_bytes,
@@ -326,6 +384,30 @@ mod tests {
     }
 
     #[test]
+    fn a_utf8_file_with_a_few_invalid_bytes_stays_utf8() {
+        let place = Place::default();
+        let mut bytes = b"TYP_NOTIF\n".to_vec();
+        for _ in 0..5 {
+            bytes.extend_from_slice("Médecin spécialiste\n".as_bytes());
+        }
+        bytes.extend_from_slice(b"M\xE9decin\n");
+        bytes.extend_from_slice("Médecin\n".as_bytes());
+        let d = decode(&bytes, &place).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.invalid_lines, vec![7]);
+        assert!(d.text.contains("Médecin spécialiste"), "{}", d.text);
+        assert!(!d.text.contains("Ã"), "{}", d.text);
+        assert!(d.text.contains("M\u{FFFD}decin"), "{}", d.text);
+        // Windows-1252 throughout, or invalid bytes as many as letters:
+        // Windows-1252.
+        let cp = decode(b"A\n\xC9t\xE9\n\xE9t\xE9\n", &place).unwrap();
+        assert_eq!(cp.encoding, "windows-1252");
+        assert!(cp.invalid_lines.is_empty());
+        let mixed = [&b"\xE9\xE9\n"[..], "é\n".as_bytes(), b"\xE9\n"].concat();
+        assert_eq!(decode(&mixed, &place).unwrap().encoding, "windows-1252");
+    }
+
+    #[test]
     fn utf16_and_binary_are_refused() {
         let place = Place::default();
         assert!(decode(b"\xFF\xFEA\0", &place).is_err());
@@ -368,6 +450,22 @@ mod tests {
             ("cut at the end", [long_ascii.as_bytes(), b"\xC3"].concat()),
             ("bom then broken", b"\xEF\xBB\xBFA;\xE9\r\n".to_vec()),
             ("utf16", b"\xFF\xFEA\0;\0".to_vec()),
+            // UTF-8 with one invalid byte, the letters before and after it.
+            (
+                "mostly utf8",
+                [
+                    long_ascii.as_bytes(),
+                    "Médecin spécialiste\r\n".as_bytes(),
+                    b"M\xE9decin\r\n",
+                    "Médecin spécialiste\r\n".as_bytes(),
+                ]
+                .concat(),
+            ),
+            // The invalid byte in the first chunk, letters only after it.
+            (
+                "invalid first",
+                [b"M\xE9decin\r\n", "Médecin spécialiste é\r\n".as_bytes()].concat(),
+            ),
             ("nul", [long_ascii.as_bytes(), b"a\0b\r\n"].concat()),
         ];
         for (label, bytes) in cases {
@@ -381,6 +479,7 @@ mod tests {
                     (Ok(e), Ok(g)) => {
                         assert_eq!(e.decoded.text, g.decoded.text, "{label} {chunk_bytes}");
                         assert_eq!(e.decoded.encoding, g.decoded.encoding, "{label}");
+                        assert_eq!(e.decoded.invalid_lines, g.decoded.invalid_lines, "{label}");
                         assert_eq!(e.sha256, g.sha256, "{label} {chunk_bytes}");
                         assert_eq!(e.size_bytes, g.size_bytes, "{label}");
                     }

@@ -45,6 +45,10 @@ def main():
     # A column extracts may omit: imported with a warning.
     write("Cas-Patients_no_DATE_NAISS.csv",
           b"\r\n".join(drop_column(cases, "DATE_NAISS")) + b"\r\n")
+    # Finding 4: a UTF-8 file with one invalid byte (line 4) stays UTF-8.
+    utf8 = [l.decode("cp1252").encode("utf-8") for l in sample_lines("Cas-Patients.csv", 6)]
+    utf8[3] = utf8[3].replace("é".encode("utf-8"), b"\xe9", 1)
+    write("Cas-Patients_utf8_one_bad_byte.csv", b"\r\n".join(utf8) + b"\r\n")
 
 
 if __name__ == "__main__":

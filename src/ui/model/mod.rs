@@ -169,6 +169,8 @@ pub struct ImportedFile {
     pub issue_total: i64,
     /// Columns it lacks that it was imported without.
     pub absent: Vec<crate::import::AbsentColumn>,
+    /// Lines with bytes that are not UTF-8, in a UTF-8 file.
+    pub invalid_lines: Vec<u64>,
 }
 
 /// A file whose expected columns were not all found: what the mapping
@@ -260,6 +262,7 @@ pub fn import_files(
                     issues,
                     issue_total,
                     absent: report.absent,
+                    invalid_lines: report.invalid_lines,
                 });
             }
             Err(e) => {

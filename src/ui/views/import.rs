@@ -186,7 +186,7 @@ fn report_ui(ui: &mut egui::Ui, f: &ImportedFile) {
         }),
     )
     .id_salt(("report", f.path.display().to_string()))
-    .default_open(f.issue_total > 0 || !f.absent.is_empty())
+    .default_open(f.issue_total > 0 || !f.absent.is_empty() || !f.invalid_lines.is_empty())
     .show(ui, |ui| {
         for absent in &f.absent {
             ui.label(
@@ -194,6 +194,19 @@ fn report_ui(ui: &mut egui::Ui, f: &ImportedFile) {
                     "Colonne {} absente : {}",
                     absent.column,
                     i18n::left_unknown(absent.left_unknown)
+                ))
+                .color(theme::WAIT),
+            );
+        }
+        if !f.invalid_lines.is_empty() {
+            ui.label(
+                RichText::new(format!(
+                    "Fichier en UTF-8, sauf {} : chaque octet invalide est lu comme \u{FFFD} (lignes listées ci-dessous)",
+                    i18n::count(
+                        f.invalid_lines.len() as i64,
+                        "ligne à octet invalide",
+                        "lignes à octets invalides"
+                    ),
                 ))
                 .color(theme::WAIT),
             );
