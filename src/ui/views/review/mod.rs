@@ -51,6 +51,12 @@ pub fn review_ui(
 
 fn detail_ui(ui: &mut egui::Ui, st: &ReviewState, ws: &Workspace, out: &mut Vec<Command>) {
     let Some(item) = st.current() else {
+        ui.add_space(theme::GAP);
+        // The last name of a filtered queue validated: its offer still
+        // shows.
+        if let Some(offer) = &st.offer {
+            offer_ui(ui, offer, out);
+        }
         ui.add_space(theme::SECTION_GAP);
         ui.heading("Aucun nom à revoir");
         ui.label(
