@@ -110,6 +110,8 @@ fn public_tables_carry_codes_only_for_decided_names() {
         s(&w2),
         "--out",
         s(&transcoding),
+        "--csv-dialect",
+        "rfc",
     ]);
     let portal = dir.path().join("portal");
     datamed_ok(&[

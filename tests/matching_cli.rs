@@ -97,15 +97,37 @@ fn transcoding_and_candidates_exports_have_the_agreed_headers() {
     let w = matched_sample();
     let dir = tempfile::tempdir().unwrap();
     let t = dir.path().join("transcoding.csv");
+    // By default, French Excel's dialect.
     datamed_ok(&["export", "transcoding", "-w", s(&w), "--out", s(&t)]);
+    let text = std::fs::read_to_string(&t).unwrap();
+    assert!(text.starts_with(
+        "\u{feff}medicament;type;n_obs;status;method;score;substance_codes;substance_names\r\n"
+    ));
+    assert!(text.contains(";auto;"));
+    assert!(text.contains(";1,000;"), "decimal comma");
+    assert!(text.lines().count() > 1000);
+    // The plain dialect for scripts.
+    let rfc = ["--csv-dialect", "rfc"];
+    datamed_ok(
+        &[
+            &["export", "transcoding", "-w", s(&w), "--out", s(&t)][..],
+            &rfc,
+        ]
+        .concat(),
+    );
     let text = std::fs::read_to_string(&t).unwrap();
     assert!(text.starts_with(
         "medicament,type,n_obs,status,method,score,substance_codes,substance_names\n"
     ));
     assert!(text.contains(",auto,"));
-    assert!(text.lines().count() > 1000);
     let c = dir.path().join("candidates.csv");
-    datamed_ok(&["export", "candidates", "-w", s(&w), "--out", s(&c)]);
+    datamed_ok(
+        &[
+            &["export", "candidates", "-w", s(&w), "--out", s(&c)][..],
+            &rfc,
+        ]
+        .concat(),
+    );
     let text = std::fs::read_to_string(&c).unwrap();
     assert!(text.starts_with(
         "medicament,type,rank,score,method,target_level,target_code,target_name,substance_codes,substance_group,why_pending\n"

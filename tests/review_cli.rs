@@ -263,7 +263,16 @@ fn the_transcoding_export_reports_decisions() {
     let next = first_pending(&w);
     assert_ne!((&next.name, &next.level), (&third.name, &third.level));
     let out = dir.path().join("transcoding.csv");
-    datamed_ok(&["export", "transcoding", "-w", s(&w), "--out", s(&out)]);
+    datamed_ok(&[
+        "export",
+        "transcoding",
+        "-w",
+        s(&w),
+        "--out",
+        s(&out),
+        "--csv-dialect",
+        "rfc",
+    ]);
     let mut reader = csv::Reader::from_path(&out).unwrap();
     let mut seen = 0;
     for row in reader.records() {

@@ -242,21 +242,29 @@ pub enum Command {
 pub enum ExportCommand {
     /// Every distinct name with its status and substance codes.
     Transcoding {
-        /// The workspace file.
-        #[arg(long, short = 'w')]
-        workspace: PathBuf,
-        /// The CSV file to write.
-        #[arg(long)]
-        out: PathBuf,
+        /// Where and how to write it.
+        #[command(flatten)]
+        target: TableTarget,
     },
     /// The ranked candidates of every name.
     Candidates {
-        /// The workspace file.
-        #[arg(long, short = 'w')]
-        workspace: PathBuf,
-        /// The CSV file to write.
-        #[arg(long)]
-        out: PathBuf,
+        /// Where and how to write it.
+        #[command(flatten)]
+        target: TableTarget,
+    },
+    /// The audit log: every review step, with the decision before and
+    /// after.
+    Audit {
+        /// Where and how to write it.
+        #[command(flatten)]
+        target: TableTarget,
+    },
+    /// The review queue: pending, flagged, deferred and unmatched names,
+    /// most observations first, with matching's best candidate.
+    Queue {
+        /// Where and how to write it.
+        #[command(flatten)]
+        target: TableTarget,
     },
     /// The portal datasets (CSV and JSON) and their manifest, into a
     /// directory replaced whole.
@@ -278,6 +286,63 @@ pub enum ExportCommand {
         #[arg(long)]
         to: Option<i64>,
     },
+}
+
+/// Where and how a table for people is written.
+#[derive(Debug, clap::Args)]
+pub struct TableTarget {
+    /// The workspace file.
+    #[arg(long, short = 'w')]
+    workspace: PathBuf,
+    /// The file to write (.xlsx: an Excel workbook; otherwise CSV).
+    #[arg(long)]
+    out: PathBuf,
+    /// xlsx or csv (default: from the extension of --out, else csv).
+    #[arg(long, value_parser = parse_file_kind)]
+    format: Option<crate::export::FileKind>,
+    /// CSV dialect: excel (UTF-8 with BOM, `;`, decimal comma, CRLF; the
+    /// default) or rfc (UTF-8, `,`, decimal point, LF).
+    #[arg(long, value_parser = parse_csv_dialect)]
+    csv_dialect: Option<crate::export::CsvDialect>,
+}
+
+fn parse_file_kind(s: &str) -> std::result::Result<crate::export::FileKind, String> {
+    crate::export::FileKind::parse(s)
+        .ok_or_else(|| format!("unknown format \"{s}\"; one of: xlsx, csv"))
+}
+
+fn parse_csv_dialect(s: &str) -> std::result::Result<crate::export::CsvDialect, String> {
+    crate::export::CsvDialect::parse(s)
+        .ok_or_else(|| format!("unknown CSV dialect \"{s}\"; one of: excel, rfc"))
+}
+
+/// Writes one table for people as `target` says and prints what it wrote.
+fn export_table(kind: crate::export::ExportKind, target: TableTarget) -> Result<()> {
+    let format =
+        crate::export::SheetFormat::choose(target.format, target.csv_dialect, &target.out)?;
+    let store = open_existing(&target.workspace)?;
+    let n = crate::export::export_table(&store, kind, &target.out, format)?;
+    let what = match kind {
+        crate::export::ExportKind::Transcoding => "names",
+        crate::export::ExportKind::Candidates => "candidates",
+        crate::export::ExportKind::Audit => "audit entries",
+        crate::export::ExportKind::Queue => "names to review",
+    };
+    let how = match format {
+        crate::export::SheetFormat::Xlsx => "Excel workbook".to_string(),
+        crate::export::SheetFormat::Csv(crate::export::CsvDialect::Excel) => {
+            "CSV, Excel dialect".to_string()
+        }
+        crate::export::SheetFormat::Csv(crate::export::CsvDialect::Rfc) => {
+            "CSV, RFC dialect".to_string()
+        }
+    };
+    outln!(
+        "{}: {} {what} ({how})",
+        target.out.display(),
+        thousands(n as i64)
+    );
+    Ok(())
 }
 
 fn parse_level(s: &str) -> std::result::Result<crate::model::Level, String> {
@@ -395,17 +460,17 @@ fn execute(command: Command) -> Result<()> {
             name,
         } => matching::run_lookup(workspace, level, name),
         Command::Export { what } => match what {
-            ExportCommand::Transcoding { workspace, out } => {
-                let store = open_existing(&workspace)?;
-                let n = crate::export::export_transcoding(&store, &out)?;
-                outln!("{}: {} names", out.display(), thousands(n as i64));
-                Ok(())
+            ExportCommand::Transcoding { target } => {
+                export_table(crate::export::ExportKind::Transcoding, target)
             }
-            ExportCommand::Candidates { workspace, out } => {
-                let store = open_existing(&workspace)?;
-                let n = crate::export::export_candidates(&store, &out)?;
-                outln!("{}: {} candidates", out.display(), thousands(n as i64));
-                Ok(())
+            ExportCommand::Candidates { target } => {
+                export_table(crate::export::ExportKind::Candidates, target)
+            }
+            ExportCommand::Audit { target } => {
+                export_table(crate::export::ExportKind::Audit, target)
+            }
+            ExportCommand::Queue { target } => {
+                export_table(crate::export::ExportKind::Queue, target)
             }
             ExportCommand::Portal {
                 workspace,

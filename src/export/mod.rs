@@ -1,6 +1,7 @@
-//! Writing datasets out of the workspace: the transcoding table (every
-//! distinct name with its status and substances) and the ranked candidates.
-//! Files are written to a temporary name and renamed into place, so that a
+//! Writing datasets out of the workspace: the tables for people
+//! ([`tables`]: transcoding table, ranked candidates, audit log, review
+//! queue, as a workbook or CSV in Excel's dialect, [`sheet`]) and the
+//! portal's datasets ([`portal`]). Files are written to a temporary name and renamed into place, so that a
 //! failed export never leaves half a file; CSV cells that a spreadsheet
 //! would run as a formula are neutralised.
 //!
@@ -12,6 +13,11 @@
 //! made. Candidates stay in `export candidates`.
 
 pub mod portal;
+pub mod sheet;
+pub mod tables;
+
+pub use sheet::{CsvDialect, FileKind, SheetFormat};
+pub use tables::{ExportKind, export_table};
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -159,8 +165,9 @@ impl Drop for AtomicFile {
     }
 }
 
-/// Writes CSV rows (UTF-8, comma, header first) to `path` atomically, each
-/// cell neutralised.
+/// Writes CSV rows (UTF-8, comma, LF, header first) to `path` atomically,
+/// each cell neutralised: the portal's dialect, for its loader rather than
+/// for Excel.
 pub fn write_csv(
     path: &Path,
     header: &[&str],
@@ -182,107 +189,6 @@ pub fn write_csv(
         .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
     file.commit()?;
     Ok(n)
-}
-
-/// `datamed export transcoding`: one row per distinct name, with its
-/// key's decision (approved / rejected / deferred) in place of matching's
-/// status when a reviewer decided it, and substance codes only for linked
-/// names ([`PublicLinks`]).
-pub fn export_transcoding(store: &Store, path: &Path) -> Result<u64> {
-    let names = store.substance_name_map()?;
-    let links = PublicLinks::read(store)?;
-    let rows = store.transcoding_rows()?;
-    if rows.is_empty() {
-        return Err(Error::Usage(
-            "nothing to export: run datamed match on this workspace first".into(),
-        ));
-    }
-    write_csv(
-        path,
-        &[
-            "medicament",
-            "type",
-            "n_obs",
-            "status",
-            "method",
-            "score",
-            "substance_codes",
-            "substance_names",
-        ],
-        rows.into_iter().map(|r| {
-            let link = links.link(&r);
-            let substance_names: Vec<String> = link
-                .substance_codes
-                .iter()
-                .map(|c| names.get(c).cloned().unwrap_or_default())
-                .collect();
-            vec![
-                r.name.name,
-                r.name.level.label().to_string(),
-                r.name.n_obs.to_string(),
-                link.status.as_str().to_string(),
-                link.method,
-                format!("{:.3}", link.score),
-                link.substance_codes.join("|"),
-                substance_names.join("|"),
-            ]
-        }),
-    )
-}
-
-/// `datamed export candidates`: the ranked candidates of every name.
-pub fn export_candidates(store: &Store, path: &Path) -> Result<u64> {
-    let rows = store.transcoding_rows()?;
-    let mut candidates = store.candidates_by_name()?;
-    let mut out = Vec::new();
-    for r in rows {
-        // Why the name waits, on each of its rows; the substance group of
-        // each candidate (A: candidate 1's substances, B, C…: others).
-        let why = match (r.status, &r.reason) {
-            (crate::model::linking::MatchStatus::Pending, Some(reason)) => reason.to_string(),
-            _ => String::new(),
-        };
-        let cands = candidates.remove(&r.name.id).unwrap_or_default();
-        let groups = crate::matching::reason::substance_groups(&cands);
-        for c in cands {
-            let group = groups
-                .iter()
-                .position(|(ranks, _)| ranks.contains(&c.rank))
-                .map_or(String::new(), |i| {
-                    char::from(b'A' + (i % 26) as u8).to_string()
-                });
-            out.push(vec![
-                r.name.name.clone(),
-                r.name.level.label().to_string(),
-                c.rank.to_string(),
-                format!("{:.3}", c.score),
-                c.method,
-                c.target_level.as_str().to_string(),
-                c.target_code,
-                c.target_name,
-                c.substance_codes.join("|"),
-                group,
-                why.clone(),
-            ]);
-        }
-    }
-    write_csv(
-        path,
-        &[
-            "medicament",
-            "type",
-            "rank",
-            "score",
-            "method",
-            "target_level",
-            "target_code",
-            "target_name",
-            "substance_codes",
-            "substance_group",
-            "why_pending",
-        ],
-        out.into_iter(),
-    )
 }
 
 #[cfg(test)]

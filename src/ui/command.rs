@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use super::state::View;
+use crate::export::ExportKind;
 
 /// Something the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,10 +20,11 @@ pub enum Command {
     OpenWorkspace(PathBuf),
     /// Choose files to import (native dialog).
     ImportFilesDialog,
-    /// Choose where to export the transcoding table (native dialog).
-    ExportDialog,
-    /// Write the transcoding table to this CSV file.
-    Export(PathBuf),
+    /// Choose where to export a table for Excel (native dialog).
+    ExportDialog(ExportKind),
+    /// Write a table to this file: a workbook for `.xlsx`, else CSV in
+    /// French Excel's dialect.
+    Export(ExportKind, PathBuf),
     /// Open the portal export dialog (its years: the Indicateurs view's).
     OpenPortalExport,
     /// Choose the portal export's directory (native dialog).

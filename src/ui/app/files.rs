@@ -1,13 +1,14 @@
 //! The file commands: creating and opening workspaces, choosing files to
 //! import (native dialog or dropped), importing them (with the column
-//! mapping a file may need), matching, and exporting the transcoding
-//! table.
+//! mapping a file may need), matching, and exporting the tables for Excel
+//! (transcoding table, candidates, audit log, review queue).
 
 use super::WorkbenchApp;
 use super::jobs::Work;
 use crate::import::ImportOptions;
 use crate::jobs::Job;
 use crate::ui::command::Command;
+use crate::ui::i18n;
 use crate::ui::model;
 use crate::ui::session::JobKind;
 use crate::ui::state::View;
@@ -42,20 +43,21 @@ impl WorkbenchApp {
                     .pick_files()
                     .map(Command::AddImportFiles)
             }),
-            Command::ExportDialog => self.file_dialog(|| {
+            Command::ExportDialog(kind) => self.file_dialog(move || {
                 rfd::FileDialog::new()
-                    .set_title("Exporter la table de transcodage")
-                    .add_filter("CSV", &["csv"])
-                    .set_file_name("transcodage.csv")
+                    .set_title(format!("Exporter : {}", i18n::export_table(kind)))
+                    .add_filter("Classeur Excel", &["xlsx"])
+                    .add_filter("CSV pour Excel (point-virgule)", &["csv"])
+                    .set_file_name(format!("{}.xlsx", i18n::export_file_stem(kind)))
                     .save_file()
-                    .map(Command::Export)
+                    .map(|out| Command::Export(kind, out))
             }),
-            Command::Export(out) => {
+            Command::Export(kind, out) => {
                 let Some(ws) = &self.ws else { return };
                 let path = ws.path.clone();
                 let target = out.clone();
                 let job = Job::spawn("datamed-export", self.progress(), move |_| {
-                    model::export(&path, &target)
+                    model::export(&path, kind, &target)
                 });
                 self.start(JobKind::Export, job.map(|j| Work::Export(j, out)));
             }

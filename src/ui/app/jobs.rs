@@ -194,7 +194,11 @@ impl WorkbenchApp {
                 Err(e) => self.fail(&e),
             },
             Work::Export(job, out) => match job.join() {
-                Ok(n) => self.say(format!("{n} lignes exportées dans {}", out.display())),
+                Ok(n) => self.say(format!(
+                    "{} dans {}",
+                    i18n::count(n as i64, "ligne exportée", "lignes exportées"),
+                    out.display()
+                )),
                 Err(e) => self.fail(&e),
             },
             Work::Portal(job) => self.portal_exported(job.join()),

@@ -215,8 +215,8 @@ impl WorkbenchApp {
             | Command::OpenWorkspaceDialog
             | Command::OpenWorkspace(_)
             | Command::ImportFilesDialog
-            | Command::ExportDialog
-            | Command::Export(_)
+            | Command::ExportDialog(_)
+            | Command::Export(..)
             | Command::AddImportFiles(_)
             | Command::RemoveImportFile(_)
             | Command::StartImport

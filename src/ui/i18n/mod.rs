@@ -19,6 +19,7 @@ mod tests;
 pub use errors::{error, place};
 pub use review::{audit_action, method, step};
 
+use crate::export::ExportKind;
 use crate::import::LeftUnknown;
 use crate::indicators::disclosure::Reason;
 use crate::jobs::Phase;
@@ -171,6 +172,26 @@ pub fn job_kind(kind: JobKind) -> &'static str {
         JobKind::Match => "Appariement",
         JobKind::Export => "Export",
         JobKind::PortalExport => "Export pour le portail",
+    }
+}
+
+/// A table for Excel, in the Fichier menu.
+pub fn export_table(kind: ExportKind) -> &'static str {
+    match kind {
+        ExportKind::Transcoding => "Table de transcodage",
+        ExportKind::Candidates => "Candidats classés",
+        ExportKind::Audit => "Journal d'audit",
+        ExportKind::Queue => "File de revue",
+    }
+}
+
+/// The file name proposed for a table for Excel, without extension.
+pub fn export_file_stem(kind: ExportKind) -> &'static str {
+    match kind {
+        ExportKind::Transcoding => "transcodage",
+        ExportKind::Candidates => "candidats",
+        ExportKind::Audit => "journal-audit",
+        ExportKind::Queue => "file-de-revue",
     }
 }
 

@@ -75,6 +75,7 @@ fn every_typed_value_the_window_shows_has_a_french_wording() {
     all_french(&Phase::examples(), phase);
     all_french(&JobKind::ALL, |k| job_kind(*k).to_string());
     all_french(&View::ALL, |v| view(*v).to_string());
+    all_french(&ExportKind::ALL, |k| export_table(*k).to_string());
     all_french(&SortChoice::ALL, |s| sort_choice(*s).to_string());
     all_french(&ScoreBand::ALL, |b| score_band(*b).to_string());
     all_french(&Figures::ALL, |f| figures(*f).to_string());

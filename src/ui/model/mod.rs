@@ -338,10 +338,15 @@ fn mapping_request(
     })
 }
 
-/// Writes the transcoding table of `path` to `out`; returns the rows
-/// written.
-pub fn export(path: &Path, out: &Path) -> Result<u64> {
-    crate::export::export_transcoding(&Store::open(path)?, out)
+/// Writes the table `kind` of `path` to `out` (a workbook for `.xlsx`,
+/// else CSV in French Excel's dialect); returns the rows written.
+pub fn export(path: &Path, kind: crate::export::ExportKind, out: &Path) -> Result<u64> {
+    crate::export::export_table(
+        &Store::open(path)?,
+        kind,
+        out,
+        crate::export::SheetFormat::for_path(out),
+    )
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! progress and stop button, last message), and what the window shows
 //! before a workspace is open (first-run preparation of the sample).
 
+use crate::export::ExportKind;
 use crate::ui::i18n;
 use eframe::egui;
 use egui::{Align, Layout, ProgressBar, RichText};
@@ -49,15 +50,19 @@ pub fn top_bar_ui(
                 {
                     out.push(Command::ImportFilesDialog);
                 }
-                if ui
-                    .add_enabled(
-                        has_workspace && !busy,
-                        egui::Button::new("Exporter la table de transcodage…"),
-                    )
-                    .clicked()
-                {
-                    out.push(Command::ExportDialog);
-                }
+                ui.add_enabled_ui(has_workspace && !busy, |ui| {
+                    ui.menu_button("Exporter pour Excel", |ui| {
+                        for kind in ExportKind::ALL {
+                            if ui
+                                .button(format!("{}…", i18n::export_table(kind)))
+                                .on_hover_text("Classeur .xlsx, ou CSV (point-virgule, virgule décimale) si le nom finit par .csv")
+                                .clicked()
+                            {
+                                out.push(Command::ExportDialog(kind));
+                            }
+                        }
+                    });
+                });
                 if ui
                     .add_enabled(
                         has_workspace,
