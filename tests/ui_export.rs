@@ -32,7 +32,7 @@ fn the_file_menu_exports_each_table_for_excel() {
         "Table de transcodage…",
         "Candidats classés…",
         "Journal d'audit…",
-        "File de revue…",
+        "Noms à revoir…",
     ] {
         h.get_by_label(label);
     }

@@ -314,13 +314,13 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
-            "\u{feff}medicament;n_obs;score\r\n'=HYPERLINK(\"\"x\"\");3;0,950\r\n\"A;B\";12;1,000\r\n"
+            "\u{feff}medicament;n_obs;score\r\n\"'=HYPERLINK(\"\"x\"\")\";3;0,950\r\n\"A;B\";12;1,000\r\n"
         );
         write_sheet(&path, SheetFormat::Csv(CsvDialect::Rfc), &sheet()).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
-            "medicament,n_obs,score\n'=HYPERLINK(\"\"x\"\"),3,0.950\nA;B,12,1.000\n"
+            "medicament,n_obs,score\n\"'=HYPERLINK(\"\"x\"\")\",3,0.950\nA;B,12,1.000\n"
         );
     }
 

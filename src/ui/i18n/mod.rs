@@ -181,7 +181,7 @@ pub fn export_table(kind: ExportKind) -> &'static str {
         ExportKind::Transcoding => "Table de transcodage",
         ExportKind::Candidates => "Candidats classés",
         ExportKind::Audit => "Journal d'audit",
-        ExportKind::Queue => "File de revue",
+        ExportKind::Queue => "Noms à revoir",
     }
 }
 
