@@ -16,6 +16,7 @@ pub mod cli;
 pub mod env;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod indicators;
 pub mod jobs;

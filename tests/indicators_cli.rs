@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use datamed::export::portal::COUNT_COLUMNS;
-use datamed::import::table::sha256_hex;
+use datamed::files::sha256_hex;
 
 /// The bundled sample imported and matched, once per test binary.
 fn matched_sample() -> PathBuf {

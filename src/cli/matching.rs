@@ -6,12 +6,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::review::named_codes;
 use super::{open_existing, os_user, run_with_progress};
 use crate::error::{Error, Result};
 use crate::matching::evaluate::exact_percent;
-use crate::matching::reason::{Reason, substance_groups};
+use crate::model::linking::substance_groups;
 use crate::model::linking::{Candidate, MatchStatus};
+use crate::model::reason::Reason;
 use crate::settings::Setting;
 use crate::store::Store;
 
@@ -174,4 +174,19 @@ pub(super) fn run_settings(
         }
     }
     Ok(())
+}
+
+/// Codes with their canonical names: "02202 PARACETAMOL + 04179 CODEINE".
+pub(super) fn named_codes(
+    codes: &[String],
+    names: &std::collections::HashMap<String, String>,
+) -> String {
+    codes
+        .iter()
+        .map(|c| match names.get(c) {
+            Some(n) => format!("{c} {n}"),
+            None => c.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
 }

@@ -245,21 +245,6 @@ pub(super) fn open_for_review(workspace: &std::path::Path, author: &str) -> Resu
     Ok(store)
 }
 
-/// Codes with their canonical names: "02202 PARACETAMOL + 04179 CODEINE".
-pub(super) fn named_codes(
-    codes: &[String],
-    names: &std::collections::HashMap<String, String>,
-) -> String {
-    codes
-        .iter()
-        .map(|c| match names.get(c) {
-            Some(n) => format!("{c} {n}"),
-            None => c.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(" + ")
-}
-
 /// A decision in one line: what, to what, by whom, when, how, why.
 pub(super) fn decision_line(
     d: Option<&crate::review::Decision>,
@@ -275,7 +260,7 @@ pub(super) fn decision_line(
             t.level,
             t.code,
             t.name,
-            named_codes(&d.substance_codes, names)
+            super::matching::named_codes(&d.substance_codes, names)
         ),
         None if d.status == crate::review::DecisionStatus::Rejected => "rejected (no link)".into(),
         None => d.status.as_str().to_string(),

@@ -26,7 +26,7 @@ use serde_json::{Map, Value, json};
 
 use super::write_csv;
 use crate::error::{Error, Place, Result};
-use crate::import::table::sha256_hex;
+use crate::files::sha256_hex;
 use crate::indicators::disclosure::{Rule, STATUS_MASKED, STATUS_SHOWN};
 use crate::indicators::{
     Breakdown, Computation, Indicators, PendingShare, Period, max_pending_share, pending_share,

@@ -137,7 +137,7 @@ fn candidates(store: &Store) -> Result<Sheet> {
             _ => String::new(),
         };
         let cands = candidates.remove(&r.name.id).unwrap_or_default();
-        let groups = crate::matching::reason::substance_groups(&cands);
+        let groups = crate::model::linking::substance_groups(&cands);
         for c in cands {
             let group = groups
                 .iter()

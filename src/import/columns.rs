@@ -3,11 +3,10 @@
 //! resolution of expected columns to positions in a file, with the user's
 //! mapping of renamed columns taking precedence ([`Columns`]).
 
-use super::detect::fold_name;
 use super::table::{CellPlaces, Row, Table, TextOptions};
-use super::{bdpm, bnpv, codex, openmedic};
 use crate::error::{Error, MissingColumns, Place, Result};
 use crate::model::Kind;
+use crate::normalize::fold_name;
 
 /// An expected column.
 #[derive(Debug, Clone, Copy)]
@@ -96,48 +95,6 @@ pub struct KindSpec {
     /// For headerless files: the accepted numbers of fields
     /// (a trailing empty field is always tolerated on top).
     pub field_counts: Option<(usize, usize)>,
-}
-
-/// The reading spec of a kind.
-pub fn kind_spec(kind: Kind) -> KindSpec {
-    let csv = TextOptions {
-        has_header: true,
-        separator: None,
-        quoting: true,
-    };
-    let bdpm_text = TextOptions {
-        has_header: false,
-        separator: Some(b'\t'),
-        quoting: false,
-    };
-    let headed = |columns| KindSpec {
-        columns,
-        text: csv,
-        field_counts: None,
-    };
-    let bdpm = |columns: &'static [ColumnSpec], min, max| KindSpec {
-        columns,
-        text: bdpm_text,
-        field_counts: Some((min, max)),
-    };
-    match kind {
-        Kind::BnpvCases => headed(bnpv::CASE_COLUMNS),
-        Kind::BnpvDrugs => headed(bnpv::DRUG_COLUMNS),
-        Kind::BnpvEffects => headed(bnpv::EFFECT_COLUMNS),
-        Kind::CodexVu => headed(codex::VU_COLUMNS),
-        Kind::CodexProduit => headed(codex::PRODUIT_COLUMNS),
-        Kind::CodexProduitHisto => headed(codex::PRODUIT_HISTO_COLUMNS),
-        Kind::CodexPresentations => headed(codex::PRESENTATION_COLUMNS),
-        Kind::CodexComposants => headed(codex::COMPOSANT_COLUMNS),
-        Kind::CodexNomsSubstance => headed(codex::NOMS_SUBSTANCE_COLUMNS),
-        Kind::CodexHistoNomsVu => headed(codex::HISTO_NOMS_VU_COLUMNS),
-        Kind::CodexVuAtc => headed(codex::VU_ATC_COLUMNS),
-        Kind::BdpmCis => bdpm(bdpm::CIS_COLUMNS, 12, 12),
-        Kind::BdpmCip => bdpm(bdpm::CIP_COLUMNS, 9, 13),
-        Kind::BdpmCompo => bdpm(bdpm::COMPO_COLUMNS, 8, 8),
-        Kind::BdpmGener => bdpm(bdpm::GENER_COLUMNS, 5, 5),
-        Kind::OpenMedic => headed(openmedic::COLUMNS),
-    }
 }
 
 /// Expected columns resolved to positions in the file.

@@ -1,14 +1,11 @@
 //! The interface between the shared import loop and each source's rules:
 //! a converter gets a [`RowContext`] (the row, its columns, a way to warn or
 //! fail at a cell) and says what to do with the row ([`Outcome`]).
-//! [`Converter`] dispatches to the converter of the file's kind.
 
 use super::columns::{Columns, cell_place};
 use super::table::{Row, Table};
-use super::{bdpm, bnpv, codex, openmedic};
-use crate::error::{Error, Place, Result};
-use crate::model::{Kind, Value};
-use crate::store::imports::{KeyCache, RowBatch};
+use crate::error::{Error, Place};
+use crate::model::Value;
 
 /// What a converter made of a row.
 #[derive(Debug)]
@@ -71,46 +68,5 @@ impl<'a> RowContext<'a> {
     /// The place of column `i` of this row.
     pub fn place(&self, i: usize) -> Place {
         cell_place(&self.table.cell_places(), self.columns, self.row.line, i)
-    }
-}
-
-/// Dispatches rows to the converter of their kind.
-pub(super) enum Converter {
-    Cases(bnpv::CaseConverter),
-    Drugs(bnpv::DrugConverter),
-    Effects(bnpv::EffectConverter),
-    Codex(Kind),
-    Bdpm(Kind),
-    OpenMedic(openmedic::OpenMedicConverter),
-}
-
-impl Converter {
-    pub(super) fn new(kind: Kind) -> Converter {
-        match kind {
-            Kind::BnpvCases => Converter::Cases(bnpv::CaseConverter::default()),
-            Kind::BnpvDrugs => Converter::Drugs(bnpv::DrugConverter::default()),
-            Kind::BnpvEffects => Converter::Effects(bnpv::EffectConverter::default()),
-            Kind::BdpmCis | Kind::BdpmCip | Kind::BdpmCompo | Kind::BdpmGener => {
-                Converter::Bdpm(kind)
-            }
-            Kind::OpenMedic => Converter::OpenMedic(openmedic::OpenMedicConverter::default()),
-            _ => Converter::Codex(kind),
-        }
-    }
-
-    pub(super) fn convert(
-        &mut self,
-        ctx: &mut RowContext<'_>,
-        keys: &mut KeyCache,
-        batch: &mut RowBatch,
-    ) -> Result<Outcome> {
-        match self {
-            Converter::Cases(c) => c.convert(ctx, keys, batch),
-            Converter::Drugs(c) => c.convert(ctx, keys, batch),
-            Converter::Effects(c) => c.convert(ctx, keys, batch),
-            Converter::Codex(kind) => Ok(codex::convert(*kind, ctx)),
-            Converter::Bdpm(kind) => Ok(bdpm::convert(*kind, ctx)),
-            Converter::OpenMedic(c) => c.convert(ctx),
-        }
     }
 }

@@ -1,27 +1,17 @@
 //! Recognising a file: its kind from its name (the agency's table and file
 //! names, whatever the copy suffix or the accents' encoding) or, failing
 //! that, from its header row; and opening it as a [`Table`] of that kind.
-//! The key every name comparison uses, [`fold_name`], lives here.
+//! Names are compared through [`fold_name`].
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use super::ImportOptions;
-use super::columns::kind_spec;
+use super::kinds::kind_spec;
 use super::table::{Table, TextOptions};
-use super::values;
 use crate::error::{Error, Result};
 use crate::model::Kind;
-
-/// Lower case ASCII letters and digits only, accents folded: the key used to
-/// compare file names and column names.
-pub fn fold_name(s: &str) -> String {
-    values::fold_upper(s)
-        .to_lowercase()
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect()
-}
+use crate::normalize::fold_name;
 
 /// Recognises a kind from a file name (extension and copy suffixes ignored).
 pub fn kind_from_file_name(path: &Path) -> Option<Kind> {

@@ -41,6 +41,7 @@ pub mod convert;
 pub mod detect;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod kinds;
 pub mod openmedic;
 mod pipeline;
 pub mod table;
@@ -50,9 +51,10 @@ mod walk;
 
 use std::path::{Path, PathBuf};
 
-pub use columns::{AbsentColumn, ColumnSpec, Columns, KindSpec, LeftUnknown, kind_spec};
+pub use columns::{AbsentColumn, ColumnSpec, Columns, KindSpec, LeftUnknown};
 pub use convert::{CellWarning, Outcome, RowContext};
-pub use detect::{fold_name, kind_from_file_name, kind_from_headers};
+pub use detect::{kind_from_file_name, kind_from_headers};
+pub use kinds::kind_spec;
 
 use crate::error::{Error, Result};
 use crate::jobs::Progress;

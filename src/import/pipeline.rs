@@ -7,14 +7,15 @@
 use std::path::Path;
 use std::sync::mpsc;
 
-use super::columns::{Columns, KindSpec, cell_place, kind_spec};
-use super::convert::{Converter, Outcome, RowContext};
-use super::detect::fold_name;
+use super::columns::{Columns, KindSpec, cell_place};
+use super::convert::{Outcome, RowContext};
+use super::kinds::{Converter, kind_spec};
 use super::table::{Row, Table};
 use super::{FileReport, ImportOptions};
 use crate::error::{Error, Result};
 use crate::jobs::{Phase, Progress};
 use crate::model::{Kind, Source};
+use crate::normalize::fold_name;
 use crate::store::Store;
 use crate::store::imports::{
     CaseChanges, DuplicateCase, ImportWriter, KeyCache, NewBatch, Replace, RowBatch, RowCounts,

@@ -9,7 +9,6 @@ use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, Reader};
-use sha2::{Digest, Sha256};
 
 use super::text::{TextFile, detect_separator, read_text_file};
 use crate::error::{Error, Place, Result};
@@ -67,16 +66,6 @@ pub struct Table {
     /// CRLF, so lines are counted from byte offsets here.
     counted_offset: usize,
     counted_line: u64,
-}
-
-/// Hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lower-case hex of a digest, as batches record it.
-pub fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether a path looks like a spreadsheet by its extension.
@@ -160,7 +149,7 @@ impl Table {
     /// Opens a sheet of a workbook.
     pub fn open_sheet(path: &Path, sheet_hint: Option<&str>) -> Result<Table> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let sha256 = sha256_hex(&bytes);
+        let sha256 = crate::files::sha256_hex(&bytes);
         let size_bytes = bytes.len() as u64;
         let mut place = Place::file(path);
         let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
@@ -170,7 +159,7 @@ impl Table {
             )
         })?;
         let names = workbook.sheet_names();
-        let fold = |s: &str| super::detect::fold_name(s);
+        let fold = |s: &str| crate::normalize::fold_name(s);
         let sheet = sheet_hint
             .and_then(|hint| names.iter().find(|n| fold(n) == fold(hint)))
             .or_else(|| names.first())

@@ -167,7 +167,7 @@ fn read_text_file_in_chunks(path: &Path, chunk_bytes: usize) -> Result<TextFile>
             let decoded = decode(&bytes, &Place::file(path))?;
             Ok(TextFile {
                 decoded,
-                sha256: super::table::sha256_hex(&bytes),
+                sha256: crate::files::sha256_hex(&bytes),
                 size_bytes: bytes.len() as u64,
             })
         }
@@ -327,7 +327,7 @@ fn stream_decode(path: &Path, guess: Guess, chunk_bytes: usize) -> std::io::Resu
             .map_err(|_| std::io::Error::other("the hashing thread stopped"))?;
         Ok(match outcome {
             Streamed::Text(mut file) => {
-                file.sha256 = super::table::hex(&digest);
+                file.sha256 = crate::files::hex(&digest);
                 Streamed::Text(file)
             }
             other => other,
@@ -419,7 +419,7 @@ mod tests {
         let bytes = std::fs::read(path).unwrap();
         decode(&bytes, &Place::file(path)).map(|decoded| TextFile {
             decoded,
-            sha256: crate::import::table::sha256_hex(&bytes),
+            sha256: crate::files::sha256_hex(&bytes),
             size_bytes: bytes.len() as u64,
         })
     }

@@ -105,35 +105,12 @@ pub fn restore_code(raw: &str, width: usize) -> Option<String> {
 /// Upper case with accents folded and spaces trimmed, for comparing
 /// flag values such as `OUI`, countries or units.
 pub fn fold_upper(raw: &str) -> String {
-    raw.trim()
-        .chars()
-        .map(fold_char)
-        .collect::<String>()
-        .to_uppercase()
+    crate::normalize::fold_upper(raw.trim())
 }
 
 /// [`fold_upper`] into a reused buffer, for per-row comparisons.
 pub fn fold_upper_into(raw: &str, out: &mut String) {
-    out.clear();
-    for c in raw.trim().chars().map(fold_char) {
-        if c.is_ascii() {
-            out.push(c.to_ascii_uppercase());
-        } else {
-            out.extend(c.to_uppercase());
-        }
-    }
-}
-
-fn fold_char(c: char) -> char {
-    match c {
-        'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => 'a',
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-        'î' | 'ï' | 'Î' | 'Ï' => 'i',
-        'ô' | 'ö' | 'Ô' | 'Ö' => 'o',
-        'ù' | 'û' | 'ü' | 'Ù' | 'Û' | 'Ü' => 'u',
-        'ç' | 'Ç' => 'c',
-        c => c,
-    }
+    crate::normalize::fold_upper_into(raw.trim(), out);
 }
 
 #[cfg(test)]

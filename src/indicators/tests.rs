@@ -106,7 +106,7 @@ pub(crate) fn workspace(dir: &Path) -> Store {
         method: "test".into(),
         score: 0.9,
         substance_codes: codes.iter().map(|c| c.to_string()).collect(),
-        reason: crate::matching::reason::Reason::Sure,
+        reason: crate::model::reason::Reason::Sure,
         candidates: if codes.is_empty() {
             vec![]
         } else {

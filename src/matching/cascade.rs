@@ -31,38 +31,7 @@ pub struct Proposal {
 /// them from the "unique first word" rule at substance level).
 pub const NON_DISTINCTIVE_FIRST_WORDS: &[&str] = &["VACCIN", "JUS", "CHLORATE", "ELIXIR", "GRAINE"];
 
-/// Rule names, one place for the words shown to reviewers and exported.
-pub mod rule {
-    /// The name is a current name of the referential, at the typed level.
-    pub const EXACT: &str = "exact name";
-    /// The name is a former name (spécialité or produit).
-    pub const FORMER: &str = "former name";
-    /// A former name of several spécialités, decided by the notification
-    /// year.
-    pub const FORMER_BY_YEAR: &str = "former name (notification year)";
-    /// The name is the referential's, at another level than typed.
-    pub const EXACT_OTHER_LEVEL: &str = "exact name (other level)";
-    /// A substance name rewritten ("X (Y)" → "Y X", salt dropped).
-    pub const REWRITTEN: &str = "rewritten substance name";
-    /// Same first word and first number, upper-case words overlapping fully.
-    pub const TEXT_ANALYSIS: &str = "text analysis";
-    /// The first word belongs to one target only.
-    pub const UNIQUE_FIRST_WORD: &str = "unique first word";
-    /// The first 1 to 4 words are a product name.
-    pub const PRODUCT_FROM_WORDS: &str = "product from first words";
-    /// A one-word name is the first word of one substance variant.
-    pub const FIRST_WORD_OF_VARIANT: &str = "first word of a unique variant";
-    /// The substances named in the name, read one by one.
-    pub const COMPOSITION: &str = "composition read from the name";
-    /// Found by the typo-tolerant index.
-    pub const SIMILARITY: &str = "similarity";
-    /// Every plausible candidate leads to the same substances.
-    pub const SAME_SUBSTANCES: &str = "same substances";
-    /// The name designates no medicine in particular.
-    pub const UNSPECIFIC: &str = "unspecific";
-    /// Nothing plausible was found.
-    pub const NO_CANDIDATE: &str = "no plausible candidate";
-}
+pub use crate::model::reason::rule;
 
 /// The cascade's proposals for a normalised name typed at `level` (`raw` is
 /// the name as typed, for the agency's upper-case word sets).

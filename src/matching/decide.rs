@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use crate::matching::cascade::rule;
 use crate::matching::evidence::{Floor, STRING_FLOOR};
-use crate::matching::reason::{Reason, set_difference};
 use crate::model::linking::{Candidate, MatchStatus};
+use crate::model::reason::{Reason, set_difference};
 
 /// Workspace setting holding the auto threshold.
 pub const SETTING_AUTO: &str = "matching.auto_threshold";

@@ -7,8 +7,6 @@
 //! a candidate's score close to its string evidence (see
 //! [`MAX_FEATURE_LIFT`], [`STRING_FLOOR`]).
 
-use serde::{Deserialize, Serialize};
-
 use crate::matching::features::is_form_word;
 use crate::normalize::{is_class_only, is_common_word, is_form_term, is_unit_word};
 
@@ -30,21 +28,7 @@ pub const MAX_FEATURE_DROP: f64 = 0.10;
 /// features, to be linked automatically.
 pub const STRING_FLOOR: f64 = 0.80;
 
-/// Why a name carries too little information to be linked automatically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Floor {
-    /// Fewer than [`MIN_LETTERS`] letters outside doses, units and forms.
-    TooFewLetters,
-    /// Digits or a dose alone.
-    DoseOnly,
-    /// A form or unit word alone ("SIROP", "COLLYRE", "MG").
-    FormOnly,
-    /// Class or generic words only ("STATINE", "INSULINE", "ANTIBIO").
-    ClassWord,
-    /// One common French word ("MAISON", "PETIT").
-    CommonWord,
-}
+pub use crate::model::reason::Floor;
 
 /// A word's part in a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

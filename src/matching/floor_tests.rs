@@ -11,10 +11,10 @@ use crate::jobs::Progress;
 use crate::matching::decide::CALIBRATED;
 use crate::matching::engine::match_name;
 use crate::matching::evidence::Floor;
-use crate::matching::reason::Reason;
 use crate::matching::referential::Referential;
 use crate::model::Level;
 use crate::model::linking::{DrugName, MatchStatus, NameMatch};
+use crate::model::reason::Reason;
 use crate::normalize::normalize_name;
 use crate::store::Store;
 

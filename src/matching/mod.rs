@@ -21,7 +21,6 @@ pub mod features;
 mod floor_tests;
 pub mod index;
 pub mod osa;
-pub mod reason;
 pub mod referential;
 #[cfg(test)]
 mod salt_tests;

@@ -4,7 +4,7 @@
 //! to another salt of their base, and the difference named.
 
 use crate::matching::floor_tests::lookup;
-use crate::matching::reason::Reason;
+use crate::model::reason::Reason;
 use crate::model::Level;
 use crate::model::linking::MatchStatus;
 

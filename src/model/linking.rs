@@ -291,7 +291,28 @@ pub struct NameMatch {
     pub substance_codes: Vec<String>,
     /// Why (typed): for a pending name, what keeps it from automatic
     /// linking.
-    pub reason: crate::matching::reason::Reason,
+    pub reason: crate::model::reason::Reason,
     /// Ranked candidates, best first (at most 10).
     pub candidates: Vec<Candidate>,
+}
+
+/// Groups of candidates leading to identical substance sets, in rank order
+/// of their best member: each group is the ranks it holds, and whether its
+/// substances differ from candidate 1's.
+pub fn substance_groups(candidates: &[Candidate]) -> Vec<(Vec<u32>, bool)> {
+    let first = candidates.first().map(|c| &c.substance_codes);
+    let mut groups: Vec<(&Vec<String>, Vec<u32>)> = Vec::new();
+    for c in candidates {
+        match groups
+            .iter_mut()
+            .find(|(set, _)| **set == c.substance_codes)
+        {
+            Some((_, ranks)) => ranks.push(c.rank),
+            None => groups.push((&c.substance_codes, vec![c.rank])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(set, ranks)| (ranks, Some(set) != first))
+        .collect()
 }

@@ -4,6 +4,7 @@
 //! I/O here.
 
 pub mod linking;
+pub mod reason;
 pub mod soc;
 
 use std::fmt;

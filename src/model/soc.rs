@@ -86,13 +86,15 @@ pub const SOC_LABELS: [(&str, &str); 27] = [
 /// The portal's French label for a SOC given in French or English (case,
 /// accents and punctuation ignored), or `None` when it is not a SOC.
 pub fn french_label(raw: &str) -> Option<&'static str> {
-    let key = crate::import::fold_name(raw);
+    let key = crate::normalize::fold_name(raw);
     if key.is_empty() {
         return None;
     }
     SOC_LABELS
         .iter()
-        .find(|(fr, en)| crate::import::fold_name(fr) == key || crate::import::fold_name(en) == key)
+        .find(|(fr, en)| {
+            crate::normalize::fold_name(fr) == key || crate::normalize::fold_name(en) == key
+        })
         .map(|(fr, _)| *fr)
 }
 

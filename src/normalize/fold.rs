@@ -109,8 +109,26 @@ fn push_folded(c: char, out: &mut String) {
 /// accent-insensitive comparison without the rest of the normalisation.
 pub fn fold_upper(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        push_folded(c, &mut out);
-    }
+    fold_upper_into(text, &mut out);
     out
+}
+
+/// [`fold_upper`] into a reused buffer (cleared first), for comparisons
+/// made once per imported row.
+pub fn fold_upper_into(text: &str, out: &mut String) {
+    out.clear();
+    for c in text.chars() {
+        push_folded(c, out);
+    }
+}
+
+/// A key for names people write in headers, sheet names and labels:
+/// accents folded, lower case, letters and digits only
+/// ("Date de naissance" → "datedenaissance", "Œdème" → "oedeme").
+pub fn fold_name(text: &str) -> String {
+    fold_upper(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }

@@ -18,7 +18,7 @@ mod substance_key;
 mod unspecific;
 mod vocabulary;
 
-pub use fold::fold_upper;
+pub use fold::{fold_name, fold_upper, fold_upper_into};
 pub use salts::{SALT_WORDS, is_salt_word, parenthesis_variants, salt_free, salt_of};
 pub use substance_key::{SubstanceKey, spelling_key, substance_key, written_salts};
 pub use unspecific::{UNSPECIFIC_NAMES, is_class_only, is_common_word, is_unspecific};

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{AuditAction, Decision, DecisionKey, NewAuditEntry, Note};
 use crate::env::now_iso;
 use crate::error::{Error, Place, Result};
-use crate::export::AtomicFile;
+use crate::files::AtomicFile;
 use crate::store::Store;
 use crate::store::review::DecisionRecord;
 

@@ -81,7 +81,7 @@ pub struct QueueItem {
     pub flagged: bool,
     /// Why matching left it pending (typed; `None` before reasons were
     /// recorded).
-    pub reason: Option<crate::matching::reason::Reason>,
+    pub reason: Option<crate::model::reason::Reason>,
 }
 
 /// The review queue of a workspace.

@@ -121,7 +121,7 @@ fn save_matches(store: &mut Store) {
                     .first()
                     .map(|c| c.substance_codes.clone())
                     .unwrap_or_default(),
-                reason: crate::matching::reason::Reason::BelowAuto { score, auto: 0.9 },
+                reason: crate::model::reason::Reason::BelowAuto { score, auto: 0.9 },
                 candidates,
             }
         })

@@ -9,12 +9,12 @@ use rusqlite::params;
 use super::{Store, sql_error};
 use crate::env::now_iso;
 use crate::error::Result;
-use crate::matching::reason::Reason;
 use crate::model::Level;
 use crate::model::linking::{
     Candidate, DrugName, MatchStatus, NameMatch, RefFormerName, RefProduit, RefSpecialite,
     RefSubstanceName, ReferentialRows, TargetLevel,
 };
+use crate::model::reason::Reason;
 
 /// Splits a stored comma- or bar-joined code list into sorted distinct codes.
 fn split_codes(joined: Option<String>) -> Vec<String> {

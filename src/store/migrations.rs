@@ -353,7 +353,7 @@ CREATE TABLE case_current (
 "#;
 
 /// Migration 6: why matching decided as it did, typed (JSON of
-/// `matching::reason::Reason`), beside each result; and the settings'
+/// `model::reason::Reason`), beside each result; and the settings'
 /// append-only audit log (thresholds, disclosure, pending-share limit):
 /// who changed which setting when, from what to what.
 const M6_REASONS_AND_SETTINGS_AUDIT: &str = r#"

@@ -4,7 +4,7 @@
 //! [`super::i18n`]).
 
 use crate::matching::evidence::Floor;
-use crate::matching::reason::Reason;
+use crate::model::reason::Reason;
 use crate::settings::{Invalid, Setting};
 
 fn floor_fr(floor: Floor) -> &'static str {

@@ -81,7 +81,7 @@ fn every_typed_value_the_window_shows_has_a_french_wording() {
     all_french(&Figures::ALL, |f| figures(*f).to_string());
     all_french(&Reason::ALL, |r| hidden_reason(*r).to_string());
     all_french(&review::METHODS, |m| method(m));
-    all_french(&crate::review::refusal::samples(), errors::refusal);
+    all_french(&crate::model::refusal::samples(), errors::refusal);
     all_french(&crate::matching::features::Status::ALL, |s| {
         explain::status(*s).to_string()
     });
@@ -139,7 +139,7 @@ fn every_error_kind_is_worded_in_french() {
             missing: vec!["DECES", "U_AGE"],
             found: vec!["AER_ID".into(), "CAS".into()],
         })),
-        Error::Refused(crate::review::refusal::samples().remove(0)),
+        Error::Refused(crate::model::refusal::samples().remove(0)),
     ];
     let walked: std::collections::BTreeSet<usize> = kinds.iter().map(variant).collect();
     assert_eq!(
@@ -205,7 +205,7 @@ fn methods_and_steps_read_in_french() {
 
 #[test]
 fn a_salt_difference_is_named_in_french() {
-    use crate::matching::reason::Reason;
+    use crate::model::reason::Reason;
     use crate::ui::wording::reason_fr;
     let differs = Reason::SaltDiffers {
         query: "POTASSIQUE".into(),

@@ -297,7 +297,7 @@ fn mapping_request(
     message: &str,
     remaining: Vec<PathBuf>,
 ) -> Option<MappingRequest> {
-    use crate::import::fold_name;
+    use crate::normalize::fold_name;
     let kind = options.kind.or_else(|| kind_from_file_name(file))?;
     let spec = kind_spec(kind);
     let table = crate::import::table::Table::open(file, spec.text, Some(kind.file_label())).ok()?;

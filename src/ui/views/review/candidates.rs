@@ -12,8 +12,8 @@ use super::super::super::diff::{Column, Op};
 use super::super::super::session::{Detail, Workspace};
 use super::super::super::theme;
 use crate::matching::features::Agreement;
-use crate::matching::reason::substance_groups;
 use crate::model::linking::Candidate;
+use crate::model::linking::substance_groups;
 use crate::review::QueueItem;
 use crate::ui::i18n;
 

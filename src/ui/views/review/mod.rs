@@ -21,8 +21,8 @@ use super::super::session::{IdenticalOffer, ReviewState, Workspace};
 use super::super::state::QueueFilter;
 use super::super::theme;
 use super::super::wording;
-use crate::matching::reason::Reason;
 use crate::model::linking::MatchStatus;
+use crate::model::reason::Reason;
 use crate::review::{AuditEntry, DecisionStatus, QueueItem};
 use crate::ui::i18n;
 

@@ -1,7 +1,7 @@
 //! Why matching decided what it did, as typed values: the rule behind a
 //! candidate or a decision ([`Method`]), why a name waits for a reviewer or
 //! was left unlinked ([`Reason`]), and which candidates lead to the same
-//! substances ([`substance_groups`]). Core computes them; the command line
+//! substances ([`crate::model::linking::substance_groups`]). Core computes them; the command line
 //! words them in English (`Display`), the window in French. They are stored
 //! as JSON (see [`Reason::to_json`]), never as sentences only.
 
@@ -10,9 +10,54 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::matching::cascade::rule;
-use crate::matching::evidence::Floor;
-use crate::model::linking::Candidate;
+/// Rule names, one place for the words shown to reviewers and exported.
+pub mod rule {
+    /// The name is a current name of the referential, at the typed level.
+    pub const EXACT: &str = "exact name";
+    /// The name is a former name (spécialité or produit).
+    pub const FORMER: &str = "former name";
+    /// A former name of several spécialités, decided by the notification
+    /// year.
+    pub const FORMER_BY_YEAR: &str = "former name (notification year)";
+    /// The name is the referential's, at another level than typed.
+    pub const EXACT_OTHER_LEVEL: &str = "exact name (other level)";
+    /// A substance name rewritten ("X (Y)" → "Y X", salt dropped).
+    pub const REWRITTEN: &str = "rewritten substance name";
+    /// Same first word and first number, upper-case words overlapping fully.
+    pub const TEXT_ANALYSIS: &str = "text analysis";
+    /// The first word belongs to one target only.
+    pub const UNIQUE_FIRST_WORD: &str = "unique first word";
+    /// The first 1 to 4 words are a product name.
+    pub const PRODUCT_FROM_WORDS: &str = "product from first words";
+    /// A one-word name is the first word of one substance variant.
+    pub const FIRST_WORD_OF_VARIANT: &str = "first word of a unique variant";
+    /// The substances named in the name, read one by one.
+    pub const COMPOSITION: &str = "composition read from the name";
+    /// Found by the typo-tolerant index.
+    pub const SIMILARITY: &str = "similarity";
+    /// Every plausible candidate leads to the same substances.
+    pub const SAME_SUBSTANCES: &str = "same substances";
+    /// The name designates no medicine in particular.
+    pub const UNSPECIFIC: &str = "unspecific";
+    /// Nothing plausible was found.
+    pub const NO_CANDIDATE: &str = "no plausible candidate";
+}
+
+/// Why a name carries too little information to be linked automatically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Floor {
+    /// Fewer than [`MIN_LETTERS`] letters outside doses, units and forms.
+    TooFewLetters,
+    /// Digits or a dose alone.
+    DoseOnly,
+    /// A form or unit word alone ("SIROP", "COLLYRE", "MG").
+    FormOnly,
+    /// Class or generic words only ("STATINE", "INSULINE", "ANTIBIO").
+    ClassWord,
+    /// One common French word ("MAISON", "PETIT").
+    CommonWord,
+}
 
 /// The rule that proposed a candidate or made a decision. Stored and
 /// exported as [`Method::as_str`], the words of [`rule`].
@@ -248,27 +293,6 @@ impl fmt::Display for Reason {
             }
         }
     }
-}
-
-/// Groups of candidates leading to identical substance sets, in rank order
-/// of their best member: each group is the ranks it holds, and whether its
-/// substances differ from candidate 1's.
-pub fn substance_groups(candidates: &[Candidate]) -> Vec<(Vec<u32>, bool)> {
-    let first = candidates.first().map(|c| &c.substance_codes);
-    let mut groups: Vec<(&Vec<String>, Vec<u32>)> = Vec::new();
-    for c in candidates {
-        match groups
-            .iter_mut()
-            .find(|(set, _)| **set == c.substance_codes)
-        {
-            Some((_, ranks)) => ranks.push(c.rank),
-            None => groups.push((&c.substance_codes, vec![c.rank])),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(set, ranks)| (ranks, Some(set) != first))
-        .collect()
 }
 
 /// The substances `other` brings that `first` does not, and those of
