@@ -5,6 +5,8 @@
 
 pub mod linking;
 pub mod reason;
+pub mod refusal;
+pub mod review;
 pub mod soc;
 
 use std::fmt;

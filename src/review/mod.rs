@@ -13,7 +13,7 @@
 pub mod bulk;
 pub mod exchange;
 pub mod queue;
-pub mod refusal;
+
 pub mod search;
 #[cfg(test)]
 mod tests;
@@ -24,6 +24,7 @@ use crate::env::now_iso;
 use crate::error::{Error, Result};
 use crate::model::Level;
 use crate::model::linking::{DrugName, MatchStatus, NameStatus, TargetLevel};
+pub use crate::model::refusal::{ChangedBy, Compensation, Refusal};
 use crate::normalize::normalize_name;
 use crate::store::Store;
 use crate::store::matching::TranscodingRow;
@@ -33,7 +34,6 @@ pub use crate::store::review::{
 pub use bulk::{Bulk, decide_many};
 pub use exchange::{Conflict, ImportReport, export_decisions, import_decisions};
 pub use queue::{QueueItem, QueueQuery, QueueSort, queue};
-pub use refusal::{ChangedBy, Compensation, Refusal};
 pub use search::{ReferentialSearch, SearchHit, search};
 
 /// Who acts, and what they want to say about it.

@@ -4,9 +4,9 @@
 //! name and its level, the entry, who changed the key since), never a
 //! sentence to parse.
 
-use crate::model::Level;
+use super::Level;
 
-use super::AuditAction;
+use super::review::AuditAction;
 
 /// The compensating step that was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
