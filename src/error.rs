@@ -121,7 +121,7 @@ pub enum Error {
     Usage(String),
     /// A reviewer's step refused, and why (typed: the window words it).
     #[error(transparent)]
-    Refused(#[from] crate::review::refusal::Refusal),
+    Refused(#[from] crate::model::refusal::Refusal),
 }
 
 impl Error {

@@ -4,9 +4,9 @@
 //! to another salt of their base, and the difference named.
 
 use crate::matching::floor_tests::lookup;
-use crate::model::reason::Reason;
 use crate::model::Level;
 use crate::model::linking::MatchStatus;
+use crate::model::reason::Reason;
 
 /// The paroxetine chlorhydrates of the sample (hemihydrate, anhydrous).
 const PAROXETINE_CHLORHYDRATES: [&str; 2] = ["18265", "47018"];

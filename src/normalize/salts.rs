@@ -4,7 +4,6 @@
 //! spellings the agency's rules treat as the same name.
 
 use super::normalize_name;
-use super::substance_key::expand;
 
 /// Salt, ester and hydrate words of substance names (folded), as in
 /// "DOXORUBICINE (CHLORHYDRATE DE)" or "CHLORHYDRATE DE DOXORUBICINE".
@@ -269,4 +268,17 @@ pub fn parenthesis_variants(norm: &str) -> Vec<String> {
     }
     push(salt_free(norm));
     out
+}
+
+/// Abbreviations agents type for salt and acid words, once normalised
+/// ("AC." and "CHLORH." lose their point).
+pub(super) fn expand(word: &str) -> &str {
+    match word {
+        "AC" => "ACIDE",
+        "CHLORH" | "CHLORHYD" | "CHLORHYDR" | "CHLORHY" | "CLH" | "HCL" => "CHLORHYDRATE",
+        "SULF" => "SULFATE",
+        "PHOSPH" => "PHOSPHATE",
+        "SULPHATE" => "SULFATE",
+        _ => word,
+    }
 }

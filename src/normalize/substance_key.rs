@@ -6,7 +6,7 @@
 //! for ACIDE, CHLORH. for CHLORHYDRATE); and the INN's English spelling
 //! folded onto the French one (-INE/-IN, PH/F, Y/I).
 
-use super::salts::is_salt_word;
+use super::salts::{expand, is_salt_word};
 
 /// A substance name reduced to what identifies it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,19 +27,6 @@ impl SubstanceKey {
     /// the same salt of the same substance, perhaps hydrated differently.
     pub fn salted(&self) -> String {
         format!("{}|{}", self.base, self.salts)
-    }
-}
-
-/// Abbreviations agents type for salt and acid words, once normalised
-/// ("AC." and "CHLORH." lose their point).
-pub(super) fn expand(word: &str) -> &str {
-    match word {
-        "AC" => "ACIDE",
-        "CHLORH" | "CHLORHYD" | "CHLORHYDR" | "CHLORHY" | "CLH" | "HCL" => "CHLORHYDRATE",
-        "SULF" => "SULFATE",
-        "PHOSPH" => "PHOSPHATE",
-        "SULPHATE" => "SULFATE",
-        _ => word,
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::io::ErrorKind;
 
-use crate::error::{Error, Place};
+use crate::error::{Error, MissingColumns, Place};
 use crate::model::Level;
 use crate::review::{Compensation, Refusal};
 
@@ -13,24 +13,7 @@ use crate::review::{Compensation, Refusal};
 pub fn error(e: &Error) -> String {
     match e {
         Error::Data { place: at, message } => format!("{} : {message}", place(at)),
-        Error::MissingColumns(m) => format!(
-            "{} : ce n'est pas un fichier {} comme attendu : {} {} ; colonnes trouvées : {}. \
-             Si une colonne est là sous un autre nom, faites-la correspondre (le choix est retenu \
-             pour les prochains fichiers de ce type)",
-            place(&m.place),
-            m.kind.file_label(),
-            super::plural(
-                m.missing.len() as i64,
-                "il manque la colonne",
-                "il manque les colonnes"
-            ),
-            m.missing.join(", "),
-            if m.found.is_empty() {
-                "aucune".to_string()
-            } else {
-                m.found.join(", ")
-            }
-        ),
+        Error::MissingColumns(m) => missing_columns(m),
         Error::Io { path, source } => format!("{} : {}", path.display(), io(source.kind())),
         Error::Sqlite { path, source } => format!(
             "Espace de travail {} : la base SQLite a refusé l'opération ({source})",
@@ -132,6 +115,28 @@ pub fn refusal(r: &Refusal) -> String {
         ),
         Refusal::NothingRecorded => "Rien n'a été enregistré".to_string(),
     }
+}
+
+/// A file's missing columns, for the error line and the mapping dialog.
+pub fn missing_columns(m: &MissingColumns) -> String {
+    format!(
+        "{} : ce n'est pas un fichier {} comme attendu : {} {} ; colonnes trouvées : {}. \
+         Si une colonne est là sous un autre nom, faites-la correspondre (le choix est retenu \
+         pour les prochains fichiers de ce type)",
+        place(&m.place),
+        m.kind.file_label(),
+        super::plural(
+            m.missing.len() as i64,
+            "il manque la colonne",
+            "il manque les colonnes"
+        ),
+        m.missing.join(", "),
+        if m.found.is_empty() {
+            "aucune".to_string()
+        } else {
+            m.found.join(", ")
+        }
+    )
 }
 
 /// Where a data error is: file, then sheet, line and column when known.

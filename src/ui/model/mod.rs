@@ -181,8 +181,8 @@ pub struct MappingRequest {
     pub file: PathBuf,
     /// Its kind.
     pub kind: Kind,
-    /// The import's message, in French.
-    pub message: String,
+    /// What the import found missing (the dialog words it).
+    pub cause: Box<crate::error::MissingColumns>,
     /// Expected columns not found: (name, required).
     pub missing: Vec<(String, bool)>,
     /// Columns found in the file.
@@ -267,11 +267,14 @@ pub fn import_files(
             }
             Err(e) => {
                 let remaining = files[i..].to_vec();
-                let message = crate::ui::i18n::error(&e);
                 let mapping = match &e {
-                    Error::MissingColumns(_) => {
-                        mapping_request(&store, file, options, &message, files[i + 1..].to_vec())
-                    }
+                    Error::MissingColumns(cause) => mapping_request(
+                        &store,
+                        file,
+                        options,
+                        cause.clone(),
+                        files[i + 1..].to_vec(),
+                    ),
                     _ => None,
                 };
                 run.stop = Some(match mapping {
@@ -294,7 +297,7 @@ fn mapping_request(
     store: &Store,
     file: &Path,
     options: &ImportOptions,
-    message: &str,
+    cause: Box<crate::error::MissingColumns>,
     remaining: Vec<PathBuf>,
 ) -> Option<MappingRequest> {
     use crate::normalize::fold_name;
@@ -330,7 +333,7 @@ fn mapping_request(
     Some(MappingRequest {
         file: file.to_path_buf(),
         kind,
-        message: message.to_string(),
+        cause,
         missing,
         found,
         choices,
@@ -359,7 +362,12 @@ mod tests {
         let m = MappingRequest {
             file: PathBuf::from("x.csv"),
             kind: Kind::BnpvDrugs,
-            message: String::new(),
+            cause: Box::new(crate::error::MissingColumns {
+                place: crate::error::Place::default(),
+                kind: Kind::BnpvDrugs,
+                missing: vec!["A"],
+                found: vec!["a1".into()],
+            }),
             missing: vec![("A".into(), true), ("B".into(), false)],
             found: vec!["a1".into()],
             choices: vec![Some("a1".into()), None],

@@ -393,7 +393,11 @@ fn mapping_ui(ctx: &egui::Context, m: &mut MappingRequest, out: &mut Vec<Command
             });
         ui.add_space(theme::GAP);
         ui.collapsing("Message de l'import", |ui| {
-            ui.label(RichText::new(&m.message).small().color(theme::MUTED));
+            ui.label(
+                RichText::new(i18n::errors::missing_columns(&m.cause))
+                    .small()
+                    .color(theme::MUTED),
+            );
         });
         ui.horizontal(|ui| {
             if ui
