@@ -152,6 +152,9 @@ fn stands_for(typed: &str, written: &str) -> bool {
         || (typed.len() >= 4 && written.starts_with(typed))
         || (typed.len() >= 5
             && written.len() >= 5
+            // One slip changes the length by one at most: most pairs end
+            // here, before any distance is computed.
+            && typed.len().abs_diff(written.len()) <= 1
             && crate::matching::osa::osa_distance_bounded(typed, written, 1).is_some())
 }
 
@@ -178,9 +181,18 @@ pub fn coverage(query_norm: &str, candidate_norm: &str) -> (bool, bool) {
             .filter(|w| matches!(role(w), Role::Content | Role::Number))
             .collect::<Vec<&str>>()
     };
-    let (ours, theirs) = (counted(query_norm), counted(candidate_norm));
-    let covers = !ours.is_empty() && ours.iter().all(|q| theirs.iter().any(|t| stands_for(q, t)));
-    let complete = covers && theirs.iter().all(|t| ours.iter().any(|q| stands_for(q, t)));
+    let ours = counted(query_norm);
+    // A word of the name never stands for a unit or form word, so the
+    // candidate's words need their roles only for the reverse check, done
+    // for the few candidates that cover the name.
+    let covers = !ours.is_empty()
+        && ours
+            .iter()
+            .all(|q| words(candidate_norm).any(|t| stands_for(q, t)));
+    let complete = covers
+        && counted(candidate_norm)
+            .iter()
+            .all(|t| ours.iter().any(|q| stands_for(q, t)));
     (covers, complete)
 }
 
