@@ -63,3 +63,47 @@ fn the_file_menu_exports_each_table_for_excel() {
     );
     assert!(text.contains("\r\n"));
 }
+
+#[test]
+fn the_portal_dialog_says_what_the_export_would_change_before_writing() {
+    let (dir, path) = common::matched_sample_copy();
+    let ws = path.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .build_eframe(move |cc| WorkbenchApp::with_workspace(&cc.egui_ctx, &ws, "alice").unwrap());
+    h.run();
+    let preview = |h: &mut Harness<'_, WorkbenchApp>| {
+        h.get_by_label("Voir ce qui changera").click();
+        // Steps, not run: the spinner repaints while the job runs.
+        h.run_steps(2);
+        h.state_mut().wait_for_jobs();
+        h.run();
+    };
+    h.state_mut().push(Command::OpenPortalExport);
+    h.run();
+    preview(&mut h);
+    h.get_by_label("Aucun export enregistré dans cet espace : tout serait nouveau.");
+    h.get_by_label_contains("Substances : ");
+    // Nothing written: neither files nor a record.
+    let out = dir.path().join("portail");
+    assert!(!out.exists());
+
+    // Exported (as the CLI does), the same preview finds no change.
+    datamed_ok_export(&path, &out);
+    preview(&mut h);
+    h.get_by_label("Aucun changement : l'export publierait exactement la même chose.");
+    h.get_by_label_contains("Par rapport au dernier export (");
+}
+
+/// `datamed export portal` through the real binary.
+fn datamed_ok_export(w: &std::path::Path, out: &std::path::Path) {
+    common::datamed_ok(&[
+        "export",
+        "portal",
+        "-w",
+        common::s(w),
+        "--out",
+        common::s(out),
+        "--allow-pending",
+    ]);
+}

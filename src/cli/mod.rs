@@ -273,12 +273,16 @@ pub enum ExportCommand {
         #[arg(long, short = 'w')]
         workspace: PathBuf,
         /// The directory to write.
-        #[arg(long)]
-        out: PathBuf,
+        #[arg(long, required_unless_present = "dry_run")]
+        out: Option<PathBuf>,
         /// Export even while more observations than the workspace allows
         /// are pending review.
         #[arg(long)]
         allow_pending: bool,
+        /// Write nothing: say what the export would change against the last
+        /// export recorded in the workspace.
+        #[arg(long)]
+        dry_run: bool,
         /// First year (default: the first year of the cases).
         #[arg(long)]
         from: Option<i64>,
@@ -476,6 +480,7 @@ fn execute(command: Command) -> Result<()> {
                 workspace,
                 out,
                 allow_pending,
+                dry_run,
                 from,
                 to,
             } => {
@@ -484,13 +489,25 @@ fn execute(command: Command) -> Result<()> {
                     allow_pending,
                     period: crate::indicators::Period { from, to },
                 };
+                let out = match out {
+                    Some(out) if !dry_run => out,
+                    _ => {
+                        let run = run_with_progress("export portal --dry-run", move |progress| {
+                            let store = Store::open(&workspace)?;
+                            crate::export::portal::dry_run(&store, &options, progress)
+                        })?;
+                        report::print_dry_run(&run);
+                        return Ok(());
+                    }
+                };
                 let summary = run_with_progress("export portal", move |progress| {
                     let store = Store::open(&workspace)?;
                     crate::export::portal::export_portal(&store, &out, &options, progress)
                 })?;
                 outln!(
-                    "{}: {} files, {} substances; {:.1} % of observations pending review",
+                    "{}: export {}, {} files, {} substances; {:.1} % of observations pending review",
                     summary.dir.display(),
+                    summary.export_id,
                     summary.files.len(),
                     thousands(summary.substances as i64),
                     100.0 * summary.pending.share()

@@ -325,3 +325,98 @@ pub(super) fn kind_label(kind: Kind) -> String {
     };
     what.to_string()
 }
+
+/// A published value for a person: the value, "hidden", or "absent".
+fn published(v: &Option<Option<String>>) -> String {
+    match v {
+        None => "absent".into(),
+        Some(None) => "hidden".into(),
+        Some(Some(v)) if v.is_empty() => "empty".into(),
+        Some(Some(v)) => v.clone(),
+    }
+}
+
+/// `datamed export portal --dry-run`: what exporting now would change.
+pub(super) fn print_dry_run(run: &crate::export::publication::DryRun) {
+    let c = &run.changes;
+    outln!("dry run: nothing written");
+    match &run.previous {
+        Some(p) => outln!(
+            "against the last export, {} of {} in {}",
+            p.id,
+            p.exported_at,
+            p.dir
+        ),
+        None => outln!("no export recorded in this workspace yet: every value would be new"),
+    }
+    if run.refused {
+        outln!(
+            "the export would be refused: {:.1} % of observations pending review, above the {:.1} % allowed (--allow-pending to export anyway)",
+            100.0 * run.pending.share(),
+            100.0 * run.max_pending
+        );
+    }
+    outln!(
+        "would publish {} substances, {} values",
+        thousands(run.substances as i64),
+        thousands(run.cells as i64)
+    );
+    if run.previous.is_some() && c.is_empty() {
+        outln!("no change: the export would publish exactly what the last one did");
+        return;
+    }
+    outln!(
+        "substances: {} added, {} removed",
+        c.substances_added.len(),
+        c.substances_removed.len()
+    );
+    for (sign, list) in [("+", &c.substances_added), ("-", &c.substances_removed)] {
+        for (code, name) in list.iter().take(20) {
+            outln!("  {sign} {code} {name}");
+        }
+        if list.len() > 20 {
+            outln!("  {sign} … and {} more", list.len() - 20);
+        }
+    }
+    let n = &c.counts;
+    outln!(
+        "published counts: {} change value, {} newly hidden, {} newly shown, {} new, {} gone",
+        thousands(n.changed as i64),
+        thousands(n.newly_hidden as i64),
+        thousands(n.newly_shown as i64),
+        thousands(n.added as i64),
+        thousands(n.removed as i64)
+    );
+    for e in &c.count_examples {
+        outln!(
+            "  {} {} {}: {} → {}",
+            e.table,
+            e.key.join(" · "),
+            e.column,
+            published(&e.before),
+            published(&e.after)
+        );
+    }
+    if c.other_values_changed > 0 {
+        outln!(
+            "other published values changed (names, usage levels, rates, years): {}",
+            thousands(c.other_values_changed as i64)
+        );
+    }
+    let t = &c.transcoding;
+    outln!(
+        "transcoding table: {} rows changed, {} added, {} removed",
+        thousands(t.changed as i64),
+        thousands(t.added as i64),
+        thousands(t.removed as i64)
+    );
+    for e in &c.transcoding_examples {
+        outln!(
+            "  {} {}: {} → {}",
+            e.key.join(" · "),
+            e.column,
+            published(&e.before),
+            published(&e.after)
+        );
+    }
+}

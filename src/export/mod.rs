@@ -13,6 +13,7 @@
 //! made. Candidates stay in `export candidates`.
 
 pub mod portal;
+pub mod publication;
 pub mod sheet;
 pub mod tables;
 

@@ -24,15 +24,18 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
+use super::publication::DryRun;
 use super::write_csv;
 use crate::error::{Error, Place, Result};
 use crate::files::sha256_hex;
 use crate::indicators::disclosure::{Rule, STATUS_MASKED, STATUS_SHOWN};
 use crate::indicators::{
-    Breakdown, Computation, Indicators, PendingShare, Period, max_pending_share, pending_share,
+    Breakdown, Computation, Indicators, PendingShare, Period, YearRange, max_pending_share,
+    pending_share,
 };
 use crate::jobs::{Phase, Progress};
 use crate::store::Store;
+use crate::store::publication::{PortalExportRecord, PublishedCell};
 
 /// Columns holding published counts, each with the column of its status:
 /// a value in them is a count the rule lets out ("publie"), or empty with
@@ -63,13 +66,19 @@ pub struct PortalSummary {
     pub substances: usize,
     /// Pending observations when exporting.
     pub pending: PendingShare,
+    /// The export's id (in its manifest and the workspace).
+    pub export_id: String,
 }
 
 /// One table to write, as CSV and JSON.
-struct Table {
-    name: String,
-    header: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalTable {
+    /// Its file name without extension.
+    pub name: String,
+    /// Column names.
+    pub header: Vec<&'static str>,
+    /// Rows, as written in the CSV.
+    pub rows: Vec<Vec<String>>,
 }
 
 /// Refuses the export while pending observations exceed the workspace's
@@ -93,8 +102,18 @@ pub fn check_pending(store: &Store, allow_pending: bool) -> Result<PendingShare>
     Ok(share)
 }
 
+/// The tables an export writes, with what its manifest says of them.
+struct Prepared {
+    tables: Vec<PortalTable>,
+    rule: Rule,
+    years: YearRange,
+    substances: usize,
+}
+
 /// Writes the portal datasets of `store` into `out` (replaced whole),
-/// reporting its phases on `progress` and stopping when it is cancelled.
+/// reporting its phases on `progress` and stopping when it is cancelled;
+/// records the export in the workspace (its id and the previous one's in
+/// the manifest, its cells for the next dry run).
 pub fn export_portal(
     store: &Store,
     out: &Path,
@@ -106,6 +125,106 @@ pub fn export_portal(
     // A directory the export would refuse is refused before the long part.
     refuse_foreign_dir(out)?;
     progress.check_cancel()?;
+    let prepared = prepare(store, options, progress)?;
+    refuse_foreign_dir(out)?;
+    progress.start_phase(Phase::WriteFiles, prepared.tables.len() as u64 + 1);
+    let previous = store.last_portal_export()?;
+    let generated_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let cells = super::publication::cells(&prepared.tables);
+    let record = PortalExportRecord {
+        // The previous id and the time to the nanosecond make two exports
+        // of the same values in the same second two ids.
+        id: export_id(
+            &format!(
+                "{generated_at} {} {}",
+                chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default(),
+                previous.as_ref().map_or("", |p| p.id.as_str())
+            ),
+            &cells,
+        ),
+        exported_at: generated_at,
+        dir: std::path::absolute(out)
+            .unwrap_or_else(|_| out.to_path_buf())
+            .display()
+            .to_string(),
+        previous_id: previous.as_ref().map(|p| p.id.clone()),
+    };
+    let temp = temp_dir_beside(out)?;
+    let written = write_all(
+        store,
+        &temp,
+        &prepared,
+        &record,
+        previous.as_ref(),
+        pending,
+        progress,
+    )
+    .and_then(|files| {
+        progress.start_phase(Phase::ReplaceDirectory, 0);
+        store.record_portal_export(&record, &cells, || replace_dir(&temp, out))?;
+        Ok(files)
+    });
+    let files = match written {
+        Ok(files) => files,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&temp);
+            return Err(e);
+        }
+    };
+    Ok(PortalSummary {
+        dir: out.to_path_buf(),
+        files,
+        substances: prepared.substances,
+        pending,
+        export_id: record.id,
+    })
+}
+
+/// What exporting now would publish and change against the last export
+/// recorded in the workspace; nothing is written, and an export the
+/// pending share would refuse is reported, not refused.
+pub fn dry_run(store: &Store, options: &PortalOptions, progress: &Progress) -> Result<DryRun> {
+    progress.start_phase(Phase::CheckPending, 0);
+    let pending = pending_share(store)?;
+    let max_pending = max_pending_share(store)?;
+    progress.check_cancel()?;
+    let prepared = prepare(store, options, progress)?;
+    let cells = super::publication::cells(&prepared.tables);
+    let previous = store.last_portal_export()?;
+    let old = match &previous {
+        Some(p) => store.portal_export_cells(&p.id)?,
+        None => Vec::new(),
+    };
+    Ok(DryRun {
+        changes: super::publication::compare(&old, &cells),
+        previous,
+        substances: prepared.substances,
+        cells: cells.len(),
+        pending,
+        max_pending,
+        refused: pending.share() > max_pending && !options.allow_pending,
+    })
+}
+
+/// A short id for an export: a digest of its time and every cell it
+/// publishes.
+fn export_id(generated_at: &str, cells: &[PublishedCell]) -> String {
+    let mut text = String::from(generated_at);
+    for c in cells {
+        text.push('\n');
+        text.push_str(&c.table);
+        text.push('\t');
+        text.push_str(&c.key);
+        text.push('\t');
+        text.push_str(&c.column);
+        text.push('\t');
+        text.push_str(c.value.as_deref().unwrap_or("\u{0}"));
+    }
+    sha256_hex(text.as_bytes())[..16].to_string()
+}
+
+/// Computes every table an export writes.
+fn prepare(store: &Store, options: &PortalOptions, progress: &Progress) -> Result<Prepared> {
     progress.start_phase(Phase::PrepareIndicators, 0);
     let computation = Computation::new(store, options.period)?;
     let rule = computation.rule();
@@ -140,7 +259,7 @@ pub fn export_portal(
                 .filter_map(|s| s.breakdown(dimension).map(|b| (s, b))),
         ));
     }
-    tables.push(Table {
+    tables.push(PortalTable {
         name: "global_cases".into(),
         header: vec!["first_year", "last_year", "cases", "cases_status"],
         rows: vec![vec![
@@ -160,25 +279,11 @@ pub fn export_portal(
     progress.start_phase(Phase::TranscodingTable, 0);
     tables.push(transcoding_table(store, &computation)?);
     progress.check_cancel()?;
-
-    refuse_foreign_dir(out)?;
-    progress.start_phase(Phase::WriteFiles, tables.len() as u64 + 1);
-    let temp = temp_dir_beside(out)?;
-    let written = write_all(store, &temp, &tables, rule, &computation, pending, progress);
-    let files = match written {
-        Ok(files) => files,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&temp);
-            return Err(e);
-        }
-    };
-    progress.start_phase(Phase::ReplaceDirectory, 0);
-    replace_dir(&temp, out)?;
-    Ok(PortalSummary {
-        dir: out.to_path_buf(),
-        files,
+    Ok(Prepared {
+        tables,
+        rule,
+        years: computation.years(),
         substances: substances.len(),
-        pending,
     })
 }
 
@@ -186,12 +291,13 @@ pub fn export_portal(
 fn write_all(
     store: &Store,
     dir: &Path,
-    tables: &[Table],
-    rule: Rule,
-    computation: &Computation<'_>,
+    prepared: &Prepared,
+    record: &PortalExportRecord,
+    previous: Option<&PortalExportRecord>,
     pending: PendingShare,
     progress: &Progress,
 ) -> Result<Vec<(String, u64)>> {
+    let (tables, rule) = (&prepared.tables, prepared.rule);
     let mut files = Vec::new();
     let mut manifest_files = Vec::new();
     for t in tables {
@@ -230,11 +336,17 @@ fn write_all(
             })
         })
         .collect();
-    let years = computation.years();
+    let years = prepared.years;
     let manifest = json!({
         "tool": "datamed-workbench",
         "tool_version": env!("CARGO_PKG_VERSION"),
-        "generated_at": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "export_id": record.id,
+        "previous_export": previous.map(|p| json!({
+            "id": p.id,
+            "generated_at": p.exported_at,
+            "directory": p.dir,
+        })),
+        "generated_at": record.exported_at,
         "workspace": store.path().display().to_string(),
         "years": {"from": years.from, "to": years.to},
         "disclosure_rule": {
@@ -272,7 +384,7 @@ fn write_all(
 
 /// The table as a JSON array of objects; a visible count is a number, a
 /// hidden one null.
-fn write_json(path: &Path, table: &Table) -> Result<()> {
+fn write_json(path: &Path, table: &PortalTable) -> Result<()> {
     let rows: Vec<Value> = table
         .rows
         .iter()
@@ -303,8 +415,8 @@ fn file_sha256(path: &Path) -> Result<String> {
 }
 
 /// The substance list: code, name, cases, Open Medic figures.
-fn substance_table(substances: &[Indicators]) -> Table {
-    Table {
+fn substance_table(substances: &[Indicators]) -> PortalTable {
+    PortalTable {
         name: "substances".into(),
         header: vec![
             "substance_code",
@@ -343,7 +455,7 @@ fn breakdown_table<'a>(
     name: &str,
     with_substance: bool,
     parts: impl Iterator<Item = (&'a Indicators, &'a Breakdown)>,
-) -> Table {
+) -> PortalTable {
     let mut header = Vec::new();
     if with_substance {
         header.extend(["substance_code", "substance_name"]);
@@ -366,7 +478,7 @@ fn breakdown_table<'a>(
             rows.push(row);
         }
     }
-    Table {
+    PortalTable {
         name: name.to_string(),
         header,
         rows,
@@ -376,7 +488,7 @@ fn breakdown_table<'a>(
 /// The transcoding table: every name with its effective status, and its
 /// substances when it is linked ([`super::PublicLinks`]); its observation
 /// count is left out: it is a count no rule covers per name.
-fn transcoding_table(store: &Store, computation: &Computation<'_>) -> Result<Table> {
+fn transcoding_table(store: &Store, computation: &Computation<'_>) -> Result<PortalTable> {
     let links = super::PublicLinks::read(store)?;
     let rows = store
         .transcoding_rows()?
@@ -398,7 +510,7 @@ fn transcoding_table(store: &Store, computation: &Computation<'_>) -> Result<Tab
             ]
         })
         .collect();
-    Ok(Table {
+    Ok(PortalTable {
         name: "transcoding".into(),
         header: vec![
             "medicament",
@@ -495,169 +607,4 @@ fn replace_dir(temp: &Path, out: &Path) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::indicators::tests::{import_open_medic, workspace};
-
-    fn read(path: &Path) -> String {
-        std::fs::read_to_string(path).unwrap()
-    }
-
-    #[test]
-    fn too_many_pending_observations_refuse_the_export() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = workspace(dir.path());
-        let out = dir.path().join("portal");
-        // DAFLGAN's 3 of 14 observations are pending: 21 % > 5 %.
-        let err = export_portal(
-            &store,
-            &out,
-            &PortalOptions::default(),
-            &Progress::default(),
-        )
-        .err()
-        .unwrap();
-        assert_eq!(err.exit_code(), 1);
-        let message = err.to_string();
-        assert!(message.contains("export refused"), "{message}");
-        assert!(message.contains("21.4 %"), "{message}");
-        assert!(message.contains("--allow-pending"), "{message}");
-        assert!(!out.exists());
-        // Nothing half-written beside it either.
-        assert!(
-            std::fs::read_dir(dir.path()).unwrap().all(|e| !e
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .contains("partial"))
-        );
-        // A workspace allowing 25 % accepts it.
-        store
-            .set_setting(crate::indicators::SETTING_MAX_PENDING, "0.25")
-            .unwrap();
-        assert!(
-            export_portal(
-                &store,
-                &out,
-                &PortalOptions::default(),
-                &Progress::default()
-            )
-            .is_ok()
-        );
-    }
-
-    #[test]
-    fn a_cancelled_export_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = workspace(dir.path());
-        let out = dir.path().join("portal");
-        let options = PortalOptions {
-            allow_pending: true,
-            ..PortalOptions::default()
-        };
-        let progress = Progress::default();
-        progress.cancel();
-        let err = export_portal(&store, &out, &options, &progress)
-            .err()
-            .unwrap();
-        assert!(matches!(err, Error::Cancelled), "{err}");
-        // Neither the directory nor a temporary one beside it.
-        assert!(
-            std::fs::read_dir(dir.path()).unwrap().all(|e| !e
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .contains("portal"))
-        );
-    }
-
-    #[test]
-    fn files_match_the_manifest_and_formulas_are_neutralised() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = workspace(dir.path());
-        import_open_medic(&mut store);
-        store
-            .set_setting(crate::indicators::disclosure::SETTING_THRESHOLD, "1")
-            .unwrap();
-        let out = dir.path().join("portal");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("notes.txt"), "mine").unwrap();
-        let options = PortalOptions {
-            allow_pending: true,
-            ..PortalOptions::default()
-        };
-        // A directory of other files is never replaced.
-        let err = export_portal(&store, &out, &options, &Progress::default())
-            .err()
-            .unwrap();
-        assert!(err.to_string().contains("not a portal export"), "{err}");
-        assert!(out.join("notes.txt").exists());
-        std::fs::remove_file(out.join("notes.txt")).unwrap();
-        // A previous export is replaced whole.
-        export_portal(&store, &out, &options, &Progress::default()).unwrap();
-        std::fs::write(out.join("stale.csv"), "old").unwrap();
-        let summary = export_portal(&store, &out, &options, &Progress::default()).unwrap();
-        assert_eq!(summary.substances, 2);
-        // The previous export was replaced whole.
-        assert!(!out.join("stale.csv").exists());
-        let manifest: Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
-        let files = manifest["files"].as_array().unwrap();
-        assert_eq!(files.len() + 1, summary.files.len());
-        let mut on_disk: Vec<String> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
-        on_disk.sort();
-        let mut listed: Vec<String> = files
-            .iter()
-            .map(|f| f["file"].as_str().unwrap().to_string())
-            .chain(["manifest.json".to_string()])
-            .collect();
-        listed.sort();
-        assert_eq!(on_disk, listed);
-        for f in files {
-            let name = f["file"].as_str().unwrap();
-            let bytes = std::fs::read(out.join(name)).unwrap();
-            assert_eq!(f["sha256"].as_str().unwrap(), sha256_hex(&bytes), "{name}");
-        }
-        assert_eq!(manifest["disclosure_rule"]["threshold"], 1);
-        assert_eq!(manifest["tool_version"], env!("CARGO_PKG_VERSION"));
-        let sources = manifest["sources"].as_array().unwrap();
-        assert!(sources.iter().any(|s| s["kind"] == "bnpv-cases"));
-        assert!(sources.iter().all(|s| s["sha256"].as_str().is_some()));
-        // The formula name is neutralised in CSV, kept as text in JSON.
-        let transcoding = read(&out.join("transcoding.csv"));
-        assert!(transcoding.contains("'@SUM(1+1)"), "{transcoding}");
-        assert!(!transcoding.contains("\n@SUM"));
-        // Published values: paracetamol 4 cases, ibuprofen 1 hidden.
-        let substances = read(&out.join("substances.csv"));
-        assert!(substances.contains("02202,"), "{substances}");
-        assert!(substances.contains(",4,publie,"), "{substances}");
-        assert!(substances.contains(",,masque,"), "{substances}");
-        assert!(!substances.contains("< 2"), "{substances}");
-        let list: Value = serde_json::from_str(&read(&out.join("substances.json"))).unwrap();
-        let ibuprofen = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["substance_code"] == "02092")
-            .unwrap();
-        assert_eq!(ibuprofen["cases"], Value::Null);
-        assert_eq!(ibuprofen["cases_status"], "masque");
-        let years: Value = serde_json::from_str(&read(&out.join("substance_year.json"))).unwrap();
-        let para_2017 = years
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["substance_code"] == "02202" && r["category"] == "2017")
-            .unwrap();
-        assert_eq!(para_2017["count"], 2);
-        // No case identifier anywhere (the hand-built ids are A1…, C1…).
-        for name in &on_disk {
-            let text = read(&out.join(name));
-            for id in ["A1;", "\"A1\"", ",A1,", "C1;", "\"C1\"", ",C1,"] {
-                assert!(!text.contains(id), "{name} holds {id}");
-            }
-        }
-    }
-}
+mod tests;

@@ -378,6 +378,29 @@ BEGIN
 END;
 "#;
 
+/// Migration 7: the portal exports published from the workspace, chained
+/// by the id of the one before, and the published cells of the last one
+/// (what `export portal --dry-run` compares against).
+const M7_PORTAL_EXPORTS: &str = r#"
+CREATE TABLE portal_export (
+    id          TEXT PRIMARY KEY,
+    seq         INTEGER NOT NULL UNIQUE,
+    exported_at TEXT NOT NULL,
+    dir         TEXT NOT NULL,
+    previous_id TEXT REFERENCES portal_export(id)
+);
+
+-- The last export's cells only; value NULL: hidden by the disclosure rule.
+CREATE TABLE portal_export_cell (
+    export_id   TEXT NOT NULL REFERENCES portal_export(id),
+    table_name  TEXT NOT NULL,
+    row_key     TEXT NOT NULL,
+    column_name TEXT NOT NULL,
+    value       TEXT,
+    PRIMARY KEY (export_id, table_name, row_key, column_name)
+) WITHOUT ROWID;
+"#;
+
 /// All migrations, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -390,11 +413,12 @@ pub fn migrations() -> Migrations<'static> {
             Ok(())
         }),
         M::up(M6_REASONS_AND_SETTINGS_AUDIT),
+        M::up(M7_PORTAL_EXPORTS),
     ])
 }
 
 /// The schema version this build writes (the number of migrations).
-pub const LATEST_VERSION: i64 = 6;
+pub const LATEST_VERSION: i64 = 7;
 
 #[cfg(test)]
 mod tests {

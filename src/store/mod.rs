@@ -11,6 +11,7 @@ pub mod imports;
 pub mod indicators;
 pub mod matching;
 pub mod migrations;
+pub mod publication;
 pub mod review;
 pub mod settings;
 pub mod status;

@@ -33,6 +33,9 @@ pub enum Command {
     SetPortalDir(PathBuf),
     /// Export the portal datasets as the dialog says, on a worker thread.
     StartPortalExport,
+    /// Compute what the portal export would change against the last one
+    /// (a dry run, on a worker thread).
+    PreviewPortalExport,
     /// Add files to the import list.
     AddImportFiles(Vec<PathBuf>),
     /// Remove a file from the import list.

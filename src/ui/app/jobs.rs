@@ -12,6 +12,7 @@ use eframe::egui;
 use super::WorkbenchApp;
 use crate::error::Result;
 use crate::export::portal::PortalSummary;
+use crate::export::publication::DryRun;
 use crate::jobs::{Job, Progress};
 use crate::ui::command::Command;
 use crate::ui::i18n;
@@ -23,6 +24,7 @@ pub(super) enum Work {
     Import(Job<ImportRun>),
     Export(Job<u64>, PathBuf),
     Portal(Job<PortalSummary>),
+    Preview(Job<DryRun>),
 }
 
 impl Work {
@@ -32,6 +34,7 @@ impl Work {
             Work::Import(j) => &j.progress,
             Work::Export(j, _) => &j.progress,
             Work::Portal(j) => &j.progress,
+            Work::Preview(j) => &j.progress,
         }
     }
 
@@ -41,6 +44,7 @@ impl Work {
             Work::Import(j) => j.is_finished(),
             Work::Export(j, _) => j.is_finished(),
             Work::Portal(j) => j.is_finished(),
+            Work::Preview(j) => j.is_finished(),
         }
     }
 }
@@ -202,6 +206,7 @@ impl WorkbenchApp {
                 Err(e) => self.fail(&e),
             },
             Work::Portal(job) => self.portal_exported(job.join()),
+            Work::Preview(job) => self.portal_previewed(job.join()),
         }
     }
 

@@ -226,7 +226,8 @@ impl WorkbenchApp {
             Command::OpenPortalExport
             | Command::PortalDirDialog
             | Command::SetPortalDir(_)
-            | Command::StartPortalExport => self.apply_portal_command(command),
+            | Command::StartPortalExport
+            | Command::PreviewPortalExport => self.apply_portal_command(command),
             Command::RefilterQueue
             | Command::SelectQueueRow(_)
             | Command::MoveSelection(_)

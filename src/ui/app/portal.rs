@@ -1,5 +1,6 @@
 //! The portal export from the window: opening its dialog with what the
-//! window already read, checking the folder chosen, running the export on a
+//! window already read, checking the folder chosen, running the export (or
+//! its dry run: what it would change against the last export) on a
 //! worker, and showing its outcome once.
 
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use super::WorkbenchApp;
 use super::jobs::Work;
 use crate::error::Result;
 use crate::export::portal::{PortalOptions, PortalSummary};
+use crate::export::publication::DryRun;
 use crate::jobs::Job;
 use crate::store::Store;
 use crate::ui::command::Command;
@@ -40,6 +42,7 @@ impl WorkbenchApp {
                 }
             }
             Command::StartPortalExport => self.start_portal_export(),
+            Command::PreviewPortalExport => self.preview_portal_export(),
             // Every other command belongs to another family: `apply` never
             // routes it here.
             _ => {}
@@ -59,6 +62,8 @@ impl WorkbenchApp {
         match (&mut self.dialog, result) {
             (Some(Dialog::PortalExport(d)), result) => {
                 d.outcome = Some(result.map_err(|e| i18n::error(&e)));
+                // Measured against the export before: no longer true.
+                d.preview = None;
             }
             (_, Ok(_)) => {}
             (_, Err(e)) => self.fail(&e),
@@ -94,6 +99,7 @@ impl WorkbenchApp {
             period,
             years: self.indicators.years,
             outcome: None,
+            preview: None,
         })));
     }
 
@@ -144,5 +150,36 @@ impl WorkbenchApp {
             crate::export::portal::export_portal(&store, &out, &options, p)
         });
         self.start(JobKind::PortalExport, job.map(Work::Portal));
+    }
+
+    /// Starts the dry run of the export the dialog describes: what it
+    /// would change against the last export recorded in the workspace.
+    pub(super) fn preview_portal_export(&mut self) {
+        let Some(ws) = &self.ws else { return };
+        let Some(Dialog::PortalExport(d)) = &mut self.dialog else {
+            return;
+        };
+        d.preview = None;
+        let options = PortalOptions {
+            allow_pending: d.allow_pending,
+            period: d.period,
+        };
+        let path = ws.path.clone();
+        let job = Job::spawn("datamed-portal-preview", self.progress(), move |p| {
+            let store = Store::open(&path)?;
+            crate::export::portal::dry_run(&store, &options, p)
+        });
+        self.start(JobKind::PortalPreview, job.map(Work::Preview));
+    }
+
+    /// Shows the dry run in the export dialog when it is still open.
+    pub(super) fn portal_previewed(&mut self, result: Result<DryRun>) {
+        match (&mut self.dialog, result) {
+            (Some(Dialog::PortalExport(d)), result) => {
+                d.preview = Some(result.map_err(|e| i18n::error(&e)));
+            }
+            (_, Ok(_)) => {}
+            (_, Err(e)) => self.fail(&e),
+        }
     }
 }

@@ -172,6 +172,7 @@ pub fn job_kind(kind: JobKind) -> &'static str {
         JobKind::Match => "Appariement",
         JobKind::Export => "Export",
         JobKind::PortalExport => "Export pour le portail",
+        JobKind::PortalPreview => "Aperçu des changements de l'export",
     }
 }
 

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::export::portal::PortalSummary;
+use crate::export::publication::DryRun;
 use crate::indicators::{PendingShare, Period, YearRange};
 use crate::jobs::Phase;
 use crate::matching::engine::MatchSummary;
@@ -121,6 +122,9 @@ pub struct PortalExport {
     pub years: Option<YearRange>,
     /// The last export's outcome: what it wrote, or why it failed.
     pub outcome: Option<std::result::Result<PortalSummary, String>>,
+    /// What exporting now would change against the last export (dry run),
+    /// or why it could not be computed.
+    pub preview: Option<std::result::Result<DryRun, String>>,
 }
 
 impl PortalExport {
@@ -160,22 +164,28 @@ pub enum JobKind {
     Export,
     /// Exporting the portal datasets.
     PortalExport,
+    /// Computing what a portal export would change (dry run).
+    PortalPreview,
 }
 
 impl JobKind {
     /// Every kind of job.
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::Prepare,
         JobKind::Open,
         JobKind::Import,
         JobKind::Match,
         JobKind::Export,
         JobKind::PortalExport,
+        JobKind::PortalPreview,
     ];
 
     /// Whether it writes to the workspace (decisions wait for it).
     pub fn writes(self) -> bool {
-        !matches!(self, JobKind::Export | JobKind::PortalExport)
+        !matches!(
+            self,
+            JobKind::Export | JobKind::PortalExport | JobKind::PortalPreview
+        )
     }
 }
 

@@ -202,6 +202,8 @@ fn portal_ui(
         .color(theme::MUTED),
     );
     ui.add_space(theme::GAP);
+    super::publication::preview_ui(ui, d.preview.as_ref(), job, out);
+    ui.add_space(theme::GAP);
     if let Some(job) = running {
         ui.horizontal(|ui| super::chrome::job_progress_ui(ui, job, out));
         ui.add_space(theme::GAP);
@@ -286,7 +288,9 @@ fn portal_ui(
             out.push(Command::CloseDialog);
         }
     });
-    if let Some(j) = job.filter(|j| j.kind != JobKind::PortalExport) {
+    if let Some(j) =
+        job.filter(|j| !matches!(j.kind, JobKind::PortalExport | JobKind::PortalPreview))
+    {
         ui.label(
             RichText::new(format!(
                 "{} en cours : l'export attendra sa fin",
