@@ -233,3 +233,33 @@ fn comments_save_with_ctrl_enter_and_escape_asks_first() {
     assert!(h.state().dialog().is_none());
     h.state_mut().wait_for_jobs();
 }
+
+#[test]
+fn the_substance_list_follows_enter_and_the_arrows() {
+    let (_dir, path) = common::matched_sample_copy();
+    let mut h = harness(&path, false);
+    h.get_by_label("Indicateurs").click();
+    h.run();
+    h.state_mut().wait_for_indicators();
+    h.run();
+    let field = h.get_by_label("Substance (nom ou code)");
+    field.focus();
+    field.type_text("sodique");
+    h.run();
+    key(&mut h, Key::Enter);
+    let first = h
+        .state()
+        .indicators()
+        .selected
+        .clone()
+        .expect("Entrée shows the first substance found");
+    key(&mut h, Key::ArrowDown);
+    let second = h.state().indicators().selected.clone().unwrap();
+    assert_ne!(first, second, "↓ shows the next one");
+    key(&mut h, Key::ArrowUp);
+    assert_eq!(
+        h.state().indicators().selected.as_deref(),
+        Some(first.as_str())
+    );
+    h.state_mut().wait_for_indicators();
+}

@@ -132,6 +132,9 @@ pub enum Command {
     Revert(i64),
     /// Show the indicators of this substance code.
     PickSubstance(String),
+    /// Show the substance this many rows away in the Indicateurs list
+    /// (↓/↑).
+    StepSubstance(isize),
     /// The indicators' year range changed: compute them again.
     RecomputeIndicators,
     /// Hide the message line.

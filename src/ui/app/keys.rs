@@ -63,6 +63,14 @@ impl WorkbenchApp {
             if i.consume_key(Modifiers::COMMAND, Key::Z) {
                 found.push(Command::Undo);
             }
+            if self.state.view == View::Indicators {
+                for (key, delta) in [(Key::ArrowDown, 1), (Key::ArrowUp, -1)] {
+                    if i.consume_key(Modifiers::NONE, key) {
+                        found.push(Command::StepSubstance(delta));
+                    }
+                }
+                return;
+            }
             if self.state.view != View::Review {
                 return;
             }

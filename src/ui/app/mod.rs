@@ -262,6 +262,7 @@ impl WorkbenchApp {
             Command::CancelJob => self.cancel_job(),
             Command::ShowView(v) => self.state.view = v,
             Command::PickSubstance(code) => self.indicators.pick(&code),
+            Command::StepSubstance(delta) => self.indicators.step(delta),
             Command::RecomputeIndicators => self.indicators.change_period(),
             Command::OpenSettings => {
                 let store = self.ws.as_ref().map(|ws| &ws.store);

@@ -211,6 +211,31 @@ impl IndicatorsState {
         }
     }
 
+    /// Shows the substance `delta` rows away from the one shown in the
+    /// filtered list (the first when none is), as ↓/↑ do.
+    pub fn step(&mut self, delta: isize) {
+        let Some(last) = self.filtered.len().checked_sub(1) else {
+            return;
+        };
+        let at = self.selected.as_deref().and_then(|code| {
+            self.filtered
+                .iter()
+                .position(|&i| self.substances.get(i).is_some_and(|s| s.code == code))
+        });
+        let to = match at {
+            Some(at) => at.saturating_add_signed(delta).min(last),
+            None => 0,
+        };
+        if let Some(code) = self
+            .filtered
+            .get(to)
+            .and_then(|&i| self.substances.get(i))
+            .map(|s| s.code.clone())
+        {
+            self.pick(&code);
+        }
+    }
+
     /// Filters the substances by the search, as `search_substances` does:
     /// code prefix or name containing the text, accents and case ignored.
     pub fn refilter(&mut self) {

@@ -58,6 +58,14 @@ fn picker_ui(ui: &mut egui::Ui, st: &mut IndicatorsState, out: &mut Vec<Command>
     if search.changed() {
         st.refilter();
     }
+    // Entrée in the search shows the first substance found; ↓/↑ then go
+    // through the list (read by the app's keyboard).
+    if search.lost_focus()
+        && ui.input(|i| i.key_pressed(egui::Key::Enter))
+        && let Some(s) = st.filtered.first().and_then(|&i| st.substances.get(i))
+    {
+        out.push(Command::PickSubstance(s.code.clone()));
+    }
     // Until the first computation says which years the cases span, no
     // range is offered: a made-up one would read as the data's.
     let Some(bounds) = st.bounds.or(st.years) else {
