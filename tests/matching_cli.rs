@@ -279,3 +279,81 @@ fn calibrate_takes_a_precision_up_to_four_nines_and_prints_it_exactly() {
     ]);
     assert_eq!(too_high.status.code(), Some(2));
 }
+
+#[test]
+fn status_prints_each_batch_sha256() {
+    let w = matched_sample();
+    let status = datamed_ok(&["status", "-w", s(&w)]);
+    let conn = rusqlite::Connection::open(&w).unwrap();
+    let hashes: Vec<String> = conn
+        .prepare("SELECT sha256 FROM import_batch")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(hashes.len() > 10);
+    for h in hashes {
+        assert!(status.contains(&format!("SHA-256 {h}")), "{h}\n{status}");
+    }
+}
+
+#[test]
+fn match_warns_without_a_referential_or_with_one_older_than_the_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let sample = root().join("sample-data");
+    datamed_ok(&[
+        "import",
+        "-w",
+        s(&w),
+        s(&sample.join("Cas-Patients.csv")),
+        s(&sample.join("Médicaments.csv")),
+    ]);
+    let stderr = |w: &std::path::Path| {
+        let out = datamed(&["match", "-w", s(w)]);
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let err = stderr(&w);
+    assert!(
+        err.contains("warning: the workspace has no referential (CODEX or BDPM)"),
+        "{err}"
+    );
+    // The sample's BDPM cut to the specialties authorised before 2018: its
+    // latest date is then before the newest notification (31/12/2018).
+    let bdpm = sample.join("bdpm");
+    let cis = std::fs::read(bdpm.join("CIS_bdpm.txt")).unwrap();
+    let old: Vec<&[u8]> = cis
+        .split(|b| *b == b'\n')
+        .filter(|l| {
+            l.split(|b| *b == b'\t')
+                .nth(7)
+                .and_then(|d| std::str::from_utf8(d).ok())
+                .and_then(|d| d.get(6..10))
+                .and_then(|y| y.parse::<u32>().ok())
+                .is_some_and(|y| y < 2018)
+        })
+        .collect();
+    assert!(old.len() > 100, "{}", old.len());
+    let older = dir.path().join("2017/CIS_bdpm.txt");
+    std::fs::create_dir_all(older.parent().unwrap()).unwrap();
+    std::fs::write(&older, old.join(&b'\n')).unwrap();
+    datamed_ok(&[
+        "import",
+        "-w",
+        s(&w),
+        s(&older),
+        s(&bdpm.join("CIS_COMPO_bdpm.txt")),
+    ]);
+    let err = stderr(&w);
+    assert!(
+        err.contains("warning: the referential is older than the cases")
+            && err.contains("newest notification 2018-12-31"),
+        "{err}"
+    );
+    // The whole sample BDPM (its latest AMM in 2021) takes its place.
+    datamed_ok(&["import", "-w", s(&w), s(&bdpm.join("CIS_bdpm.txt"))]);
+    let err = stderr(&w);
+    assert!(!err.contains("warning"), "{err}");
+}

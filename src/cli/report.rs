@@ -112,6 +112,19 @@ pub(super) fn print_breakdowns(
 }
 
 pub(super) fn print_match_summary(summary: &crate::matching::engine::MatchSummary) {
+    use crate::matching::engine::ReferentialWarning;
+    match &summary.warning {
+        Some(ReferentialWarning::Missing) => eprintln!(
+            "warning: the workspace has no referential (CODEX or BDPM): no name can be linked. Import the CODEX tables or the BDPM files, then match again"
+        ),
+        Some(ReferentialWarning::Older {
+            referential,
+            newest_notification,
+        }) => eprintln!(
+            "warning: the referential is older than the cases: its latest date is {referential}, the newest notification {newest_notification}. Drugs authorised or renamed since are not in it; import a newer CODEX or BDPM, then match again"
+        ),
+        None => {}
+    }
     if let Some(t) = summary.thresholds {
         outln!(
             "{} names, {} observations matched in {} ms (thresholds: auto {:.2}, review {:.2})",
@@ -264,7 +277,7 @@ pub(super) fn print_status(store: &Store, issue_limit: usize) -> Result<()> {
             None => String::new(),
         };
         outln!(
-            "  #{} {} {}{} — {}, read {}, kept {}, rejected {}, warnings {}; {} by {}{}",
+            "  #{} {} {}{} — SHA-256 {}, {}, read {}, kept {}, rejected {}, warnings {}; {} by {}{}",
             batch.id,
             batch.kind,
             batch.file_name,
@@ -273,6 +286,7 @@ pub(super) fn print_status(store: &Store, issue_limit: usize) -> Result<()> {
                 .as_deref()
                 .map(|s| format!(" [{s}]"))
                 .unwrap_or_default(),
+            batch.sha256,
             batch.encoding,
             thousands(batch.rows_read),
             thousands(batch.rows_kept),

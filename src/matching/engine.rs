@@ -458,9 +458,45 @@ pub fn rank_all(
 /// (status, method, level) of a summary line.
 pub type TallyKey = (MatchStatus, String, String);
 
+/// Why matching may link fewer names than it could, told with its results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferentialWarning {
+    /// No CODEX or BDPM in the workspace: no name can be linked.
+    Missing,
+    /// The referential's latest date (an AMM, a presentation declared, a
+    /// CODEX former name) is before the newest notification: drugs
+    /// authorised or renamed since are not in it.
+    Older {
+        /// The referential's latest date, `YYYY-MM-DD`.
+        referential: String,
+        /// The newest notification of the cases that count, `YYYY-MM-DD`.
+        newest_notification: String,
+    },
+}
+
+/// What the workspace's referential is worth for its cases.
+pub fn referential_warning(store: &Store) -> Result<Option<ReferentialWarning>> {
+    let (present, latest, newest) = store.referential_dates()?;
+    Ok(match (present, latest, newest) {
+        (false, _, _) => Some(ReferentialWarning::Missing),
+        // ISO dates compare as text.
+        (true, Some(referential), Some(newest_notification))
+            if newest_notification > referential =>
+        {
+            Some(ReferentialWarning::Older {
+                referential,
+                newest_notification,
+            })
+        }
+        _ => None,
+    })
+}
+
 /// Summary of a matching run.
 #[derive(Debug, Clone, Default)]
 pub struct MatchSummary {
+    /// What the referential lacks, if anything.
+    pub warning: Option<ReferentialWarning>,
     /// (status, method, level) → (names, observations).
     pub by_status_method_level: Vec<(TallyKey, (i64, i64))>,
     /// Names matched.
@@ -476,6 +512,7 @@ pub struct MatchSummary {
 /// Matches every distinct name of the workspace and stores the results.
 pub fn match_workspace(store: &mut Store, progress: &Progress) -> Result<MatchSummary> {
     progress.start_phase(Phase::LoadReferential, 0);
+    let warning = referential_warning(store)?;
     let rows = store.referential_rows()?;
     let referential = Referential::build(&rows);
     let names = store.drug_names()?;
@@ -512,6 +549,7 @@ pub fn match_workspace(store: &mut Store, progress: &Progress) -> Result<MatchSu
     let mut by: Vec<_> = tally.into_iter().collect();
     by.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(MatchSummary {
+        warning,
         by_status_method_level: by,
         names: names.len() as i64,
         observations,

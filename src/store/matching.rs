@@ -37,6 +37,28 @@ fn substance_name(r: &rusqlite::Row<'_>) -> rusqlite::Result<RefSubstanceName> {
     })
 }
 
+impl Store {
+    /// Whether the workspace holds a referential (CODEX or BDPM rows that
+    /// count), the latest date that referential holds (an AMM, a
+    /// presentation's declaration, a CODEX former name, `YYYY-MM-DD`), and
+    /// the newest notification date of the cases that count.
+    pub fn referential_dates(&self) -> Result<(bool, Option<String>, Option<String>)> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM codex_vu) OR EXISTS (SELECT 1 FROM codex_nom_substance)
+                        OR EXISTS (SELECT 1 FROM bdpm_cis) OR EXISTS (SELECT 1 FROM bdpm_compo),
+                        (SELECT max(d) FROM (SELECT max(date_amm) AS d FROM bdpm_cis
+                                             UNION ALL SELECT max(date_declaration) FROM bdpm_cip
+                                             UNION ALL SELECT max(date_creation) FROM codex_histo_nom_vu)),
+                        (SELECT max(c.notif_date) FROM bnpv_case c
+                         JOIN case_current k ON k.case_id = c.case_id AND k.retired_by IS NULL)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|e| self.err(e))
+    }
+}
+
 /// One row of the transcoding table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TranscodingRow {

@@ -23,6 +23,7 @@ use crate::export::ExportKind;
 use crate::import::LeftUnknown;
 use crate::indicators::disclosure::Reason;
 use crate::jobs::Phase;
+use crate::matching::engine::ReferentialWarning;
 use crate::model::Level;
 use crate::model::linking::{MatchStatus, NameStatus, TargetLevel};
 use crate::review::DecisionStatus;
@@ -86,7 +87,31 @@ pub fn date_time(iso: &str) -> String {
     }
 }
 
+/// A day stored as `YYYY-MM-DD`, the French way: "31/01/2026". A day
+/// that does not parse is shown as stored.
+pub fn day(iso: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => iso.to_string(),
+    }
+}
+
 // ----- typed values -----
+
+/// What the referential lacks for matching, as the window says it.
+pub fn referential_warning(warning: &ReferentialWarning) -> String {
+    match warning {
+        ReferentialWarning::Missing => "Aucun référentiel (CODEX ou BDPM) dans l'espace de travail : aucun nom ne peut être relié. Importez les tables CODEX ou les fichiers BDPM, puis relancez l'appariement.".to_string(),
+        ReferentialWarning::Older {
+            referential,
+            newest_notification,
+        } => format!(
+            "Le référentiel est plus ancien que les cas : sa date la plus récente est le {}, la notification la plus récente le {}. Les médicaments autorisés ou renommés depuis n'y sont pas ; importez un CODEX ou une BDPM plus récents, puis relancez l'appariement.",
+            day(referential),
+            day(newest_notification)
+        ),
+    }
+}
 
 /// The level a name was typed at.
 pub fn level(level: Level) -> &'static str {

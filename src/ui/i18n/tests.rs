@@ -88,6 +88,16 @@ fn every_typed_value_the_window_shows_has_a_french_wording() {
     all_french(&crate::import::LeftUnknown::ALL, |l| {
         left_unknown(*l).to_string()
     });
+    all_french(
+        &[
+            crate::matching::engine::ReferentialWarning::Missing,
+            crate::matching::engine::ReferentialWarning::Older {
+                referential: "2017-03-01".into(),
+                newest_notification: "2018-12-31".into(),
+            },
+        ],
+        referential_warning,
+    );
 }
 
 /// The number of each error kind the window words: fails to compile when
@@ -194,6 +204,8 @@ fn numbers_and_dates_read_the_french_way() {
     );
     assert_eq!(shown.len(), "31/01/2026 14:05".len());
     assert_eq!(date_time("hier"), "hier");
+    assert_eq!(day("2018-12-31"), "31/12/2018");
+    assert_eq!(day("hier"), "hier");
 }
 
 #[test]

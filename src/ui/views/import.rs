@@ -287,6 +287,9 @@ fn matching_ui(
         .color(theme::MUTED),
     );
     if let Some(m) = &st.matched {
+        if let Some(w) = &m.warning {
+            ui.label(RichText::new(i18n::referential_warning(w)).color(theme::WAIT));
+        }
         ui.label(
             RichText::new(format!(
                 "Dernier appariement : {} noms, {} observations, en {} ms",
