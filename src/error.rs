@@ -107,6 +107,14 @@ pub enum Error {
         /// Highest schema version this build knows.
         supported: i64,
     },
+    /// SQLite's check found damaged pages: the workspace is not used.
+    #[error("workspace {}: damaged (SQLite's check: {detail}); it was not changed — restore it from a backup or import again into a new workspace", path.display())]
+    Damaged {
+        /// The workspace file.
+        path: PathBuf,
+        /// What the check reported.
+        detail: String,
+    },
     /// Another process holds the workspace.
     #[error("workspace {}: busy — another DataMed process is writing to it; try again when it has finished", path.display())]
     Busy {
@@ -116,6 +124,13 @@ pub enum Error {
     /// The user cancelled a long operation; nothing was written.
     #[error("cancelled: nothing was written")]
     Cancelled,
+    /// A failure of the program itself, not of the data or the request (a
+    /// worker that panicked, a thread that could not start): exit 1, with
+    /// what went wrong, to be reported as a bug.
+    #[error(
+        "internal error: {0} (this is a bug in DataMed Workbench; nothing was written by the failed step)"
+    )]
+    Internal(String),
     /// The request itself is wrong (bad option, unknown kind...).
     #[error("{0}")]
     Usage(String),
@@ -125,6 +140,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// An internal error from a thread's panic payload, keeping its message.
+    pub fn panicked(what: &str, payload: &(dyn std::any::Any + Send)) -> Self {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Error::Internal(format!("{what} panicked: {message}"))
+    }
+
     /// A data error at `place`.
     pub fn data(place: Place, message: impl Into<String>) -> Self {
         Error::Data {

@@ -244,7 +244,7 @@ impl<T: Send + 'static> Job<T> {
                 worker_progress.repaint();
                 result
             })
-            .map_err(|e| Error::Usage(format!("cannot start worker thread {name}: {e}")))?;
+            .map_err(|e| Error::Internal(format!("cannot start worker thread {name}: {e}")))?;
         Ok(Job {
             progress,
             handle: Some(handle),
@@ -261,8 +261,23 @@ impl<T: Send + 'static> Job<T> {
         match self.handle.take() {
             Some(h) => h
                 .join()
-                .unwrap_or_else(|_| Err(Error::Usage("worker thread panicked".into()))),
-            None => Err(Error::Usage("job already joined".into())),
+                .unwrap_or_else(|payload| Err(Error::panicked("the worker thread", &*payload))),
+            None => Err(Error::Internal("job already joined".into())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_worker_is_an_internal_error_with_its_message() {
+        // Issue 12, finding 9: it was a usage error (exit 2), the message lost.
+        let job: Job<()> = Job::spawn("boom", Progress::new(), |_| panic!("the sky fell")).unwrap();
+        let err = job.join().unwrap_err();
+        assert!(matches!(err, Error::Internal(_)), "{err:?}");
+        assert_eq!(err.exit_code(), 1);
+        assert!(err.to_string().contains("the sky fell"), "{err}");
     }
 }

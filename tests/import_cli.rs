@@ -420,3 +420,54 @@ fn folder_walks_skip_links_back_and_special_files_and_devices_are_refused() {
         assert_eq!(snapshot(&w), before);
     }
 }
+
+#[test]
+fn a_failed_multi_file_import_says_what_was_committed_and_empty_folders_are_reported() {
+    // Issue 12, finding 8: files before the failing one stayed committed
+    // while stdout was empty; an empty folder or a folder named
+    // Cas-Patients.csv gave exit 0 and no message.
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.sqlite");
+    let good = dir.path().join("Cas-Patients.csv");
+    std::fs::write(&good, case_rows(1, 3)).unwrap();
+    let bad = dir.path().join("Cas-Patients_bad.csv");
+    std::fs::write(&bad, case_rows(50, 2).replace("F;3;MOIS", "F;-3;")).unwrap();
+    let after = dir.path().join("Cas-Patients_later.csv");
+    std::fs::write(&after, case_rows(10, 3)).unwrap();
+    let out = datamed(&["import", "-w", s(&w), s(&good), s(&bad), s(&after)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        stdout.contains(&format!("{} (bnpv-cases", s(&good))),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 file(s) committed before the failure"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("not imported: {} (refused", s(&bad))),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("not imported: {} (after", s(&after))),
+        "{stdout}"
+    );
+    assert!(err.contains("negative age"), "{err}");
+    let before = snapshot(&w);
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let misnamed = dir.path().join("folder").join("Cas-Patients.csv");
+    std::fs::create_dir_all(&misnamed).unwrap();
+    for (path, what) in [
+        (&empty, "holds no extract"),
+        (&misnamed, "a folder named like a Cas-Patients.csv file"),
+    ] {
+        let out = datamed(&["import", "-w", s(&w), s(path)]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(what) && err.contains(s(path)), "{err}");
+        assert_eq!(snapshot(&w), before);
+    }
+}

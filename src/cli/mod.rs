@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            $crate::cli::for_terminal(&format!($($arg)*))
+        );
     }};
 }
 
@@ -20,8 +24,32 @@ macro_rules! outln {
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($arg)*);
+        let _ = write!(
+            std::io::stdout(),
+            "{}",
+            $crate::cli::for_terminal(&format!($($arg)*))
+        );
     }};
+}
+
+/// Text made safe for a terminal: control characters (escape sequences in
+/// an imported drug name or a file name could rewrite the screen, the
+/// window title or the clipboard) are shown as `\xNN`; line ends and tabs
+/// stay.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 mod matching;
@@ -389,7 +417,7 @@ pub fn run(cli: Cli, window: impl FnOnce(crate::launch::Launch) -> i32) -> i32 {
     match result {
         Ok(code) => code.unwrap_or(0),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", for_terminal(&e.to_string()));
             e.exit_code()
         }
     }
@@ -415,12 +443,24 @@ fn execute(command: Command) -> Result<()> {
                 mapping,
                 user: os_user(),
             };
-            let summary = run_with_progress("import", move |progress| {
+            let (summary, failed) = run_with_progress("import", move |progress| {
                 let mut store = Store::open(&workspace)?;
-                crate::import::import_paths(&mut store, &paths, &options, progress)
+                let mut summary = ImportSummary::default();
+                let result = crate::import::import_paths_into(
+                    &mut store,
+                    &paths,
+                    &options,
+                    progress,
+                    &mut summary,
+                );
+                Ok((summary, result.err()))
             })?;
+            // Even when a file fails, which files went in and which did not.
             print_import_summary(&summary);
-            Ok(())
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(()),
+            }
         }
         Command::Status { workspace, issues } => {
             let store = open_existing(&workspace)?;
@@ -600,6 +640,15 @@ fn open_existing(workspace: &std::path::Path) -> Result<Store> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_output_shows_control_characters_escaped() {
+        assert_eq!(for_terminal("DOLIPRANE 1000"), "DOLIPRANE 1000");
+        assert_eq!(
+            for_terminal("A\u{1b}]0;pwned\u{7}B\u{9b}2J\r\n\tC"),
+            "A\\x1b]0;pwned\\x07B\\x9b2J\\x0d\n\tC"
+        );
+    }
 
     #[test]
     fn mapping_syntax() {

@@ -221,6 +221,19 @@ pub(super) fn print_import_summary(summary: &ImportSummary) {
     for (path, why) in &summary.skipped {
         outln!("skipped {}: {why}", path.display());
     }
+    if let Some((failed, rest)) = summary.not_imported.split_first() {
+        outln!(
+            "{} file(s) committed before the failure (they stay imported)",
+            summary.imported.len()
+        );
+        outln!(
+            "not imported: {} (refused, see the error)",
+            failed.display()
+        );
+        for path in rest {
+            outln!("not imported: {} (after the refused file)", path.display());
+        }
+    }
 }
 
 /// What a BNPV file changed to the cases and the names' counts.

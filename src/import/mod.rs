@@ -116,6 +116,9 @@ pub struct ImportSummary {
     pub imported: Vec<FileReport>,
     /// Files skipped in directories, with why.
     pub skipped: Vec<(PathBuf, String)>,
+    /// When a file failed: it, then the files after it, none imported
+    /// (the ones in `imported` stay committed).
+    pub not_imported: Vec<PathBuf>,
 }
 
 /// Imports files and directories (every recognised file in them, sub-folders
@@ -128,10 +131,35 @@ pub fn import_paths(
     progress: &Progress,
 ) -> Result<ImportSummary> {
     let mut summary = ImportSummary::default();
+    import_paths_into(store, paths, options, progress, &mut summary)?;
+    Ok(summary)
+}
+
+/// [`import_paths`], filling `summary` as files are committed, so that a
+/// failure still tells which files went in and which did not. A folder
+/// without any extract, or a command left with nothing to import, is an
+/// error rather than a silent success.
+pub fn import_paths_into(
+    store: &mut Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &Progress,
+    summary: &mut ImportSummary,
+) -> Result<()> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
+            let before = files.len();
             collect_dir(path, options, &mut files, &mut summary.skipped)?;
+            if files.len() == before {
+                let named = kind_from_file_name(path)
+                    .map(|k| format!(" (a folder named like a {} file)", k.file_label()))
+                    .unwrap_or_default();
+                return Err(Error::data(
+                    crate::error::Place::file(path),
+                    format!("this folder{named} holds no extract to import; nothing was imported"),
+                ));
+            }
         } else if let Ok(meta) = std::fs::metadata(path) {
             // A FIFO would block the import, a device fill the memory.
             if !meta.is_file() {
@@ -152,9 +180,8 @@ pub fn import_paths(
         }
     }
     with_bulk_load(store, |store| {
-        import_files(store, &files, options, progress, &mut summary)
-    })?;
-    Ok(summary)
+        import_files(store, &files, options, progress, summary)
+    })
 }
 
 /// Runs `import` through SQLite's rollback journal when nothing else has
@@ -191,11 +218,11 @@ fn import_files(
         let mut ahead: Option<std::thread::ScopedJoinHandle<'_, Result<(Kind, Table)>>> = None;
         for (i, path) in files.iter().enumerate() {
             let opened = match ahead.take() {
-                Some(handle) => handle.join().unwrap_or_else(|_| {
-                    Err(Error::Usage(format!(
-                        "reading {} stopped unexpectedly",
-                        path.display()
-                    )))
+                Some(handle) => handle.join().unwrap_or_else(|payload| {
+                    Err(Error::panicked(
+                        &format!("reading {}", path.display()),
+                        &*payload,
+                    ))
                 }),
                 None => open_file(path, options),
             };
@@ -209,16 +236,24 @@ fn import_files(
                         .ok();
                 }
             };
-            let report = import_opened(
-                store,
-                path,
-                opened?,
-                options,
-                progress,
-                &mut keys,
-                &mut read_next,
-            )?;
-            summary.imported.push(report);
+            let report = opened.and_then(|opened| {
+                import_opened(
+                    store,
+                    path,
+                    opened,
+                    options,
+                    progress,
+                    &mut keys,
+                    &mut read_next,
+                )
+            });
+            match report {
+                Ok(report) => summary.imported.push(report),
+                Err(e) => {
+                    summary.not_imported = files[i..].to_vec();
+                    return Err(e);
+                }
+            }
         }
         Ok(())
     })

@@ -146,7 +146,7 @@ pub(super) fn import_opened(
             Ok(handle) => handle,
             Err(e) => {
                 return (
-                    Err(Error::Usage(format!(
+                    Err(Error::Internal(format!(
                         "cannot start the reading thread: {e}"
                     ))),
                     None,
@@ -171,8 +171,11 @@ pub(super) fn import_opened(
     written?;
     let read = match read {
         Some(Ok(read)) => read?,
-        Some(Err(_)) | None => {
-            return Err(Error::Usage(
+        Some(Err(payload)) => {
+            return Err(Error::panicked("the import's reading thread", &*payload));
+        }
+        None => {
+            return Err(Error::Internal(
                 "the import's reading thread stopped unexpectedly; nothing was imported".into(),
             ));
         }
@@ -421,7 +424,7 @@ impl Reader<'_> {
     /// Ends a kept row, checking that the converter gave every value.
     fn end_row(&self, batch: &mut RowBatch, line: u64) -> Result<()> {
         if batch.row_width() != self.width {
-            return Err(Error::Usage(format!(
+            return Err(Error::Internal(format!(
                 "the converter gave {} values for the {} columns of line {line}",
                 batch.row_width(),
                 self.width

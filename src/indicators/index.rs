@@ -489,14 +489,14 @@ fn spawn_reader<'scope, T: Send + 'scope>(
     std::thread::Builder::new()
         .name(name.to_string())
         .spawn_scoped(scope, read)
-        .map_err(|e| Error::Usage(format!("cannot start the thread {name}: {e}")))
+        .map_err(|e| Error::Internal(format!("cannot start the thread {name}: {e}")))
 }
 
 /// Waits for a reader thread and hands back what it read.
 fn join_reader<T>(handle: Result<std::thread::ScopedJoinHandle<'_, Result<T>>>) -> Result<T> {
     handle?
         .join()
-        .unwrap_or_else(|_| Err(Error::Usage("an indicator reader thread stopped".into())))
+        .unwrap_or_else(|payload| Err(Error::panicked("an indicator reader thread", &*payload)))
 }
 
 /// Reads every effect, interning its SOC and (SOC, HLT).

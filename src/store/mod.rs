@@ -1,7 +1,9 @@
 //! The workspace: one SQLite file, and the only place in the crate that holds
 //! a connection or speaks SQL. Opening sets the pragmas (WAL, foreign keys,
-//! busy timeout), creates the file with mode 0600, refuses a workspace written
-//! by a newer version before touching it, and runs the numbered migrations.
+//! busy timeout), creates the file with mode 0600 (and brings an existing
+//! one the user owns back to 0600), refuses a workspace written by a newer
+//! version before touching it, refuses a damaged one (`PRAGMA quick_check`),
+//! and runs the numbered migrations.
 //! One file per aggregate below: [`imports`] (batches and imported rows),
 //! [`cases`] (which version of each case counts), [`status`] (what a
 //! workspace holds).
@@ -63,6 +65,9 @@ impl Store {
                 found,
                 supported: migrations::LATEST_VERSION,
             });
+        }
+        if found > 0 {
+            store.quick_check()?;
         }
         if found == 0 {
             // Only a new, empty file takes a page size (before WAL is on):
@@ -225,6 +230,30 @@ impl Store {
         Ok(result == "ok")
     }
 
+    /// SQLite's quick check of every page: a workspace with damaged pages
+    /// is refused before anything reads figures from it or writes to it.
+    fn quick_check(&self) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA quick_check(5)")
+            .map_err(|e| self.err(e))?;
+        let lines: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.damaged(e.to_string()))?;
+        if lines.len() == 1 && lines[0] == "ok" {
+            return Ok(());
+        }
+        Err(self.damaged(lines.join("; ")))
+    }
+
+    fn damaged(&self, detail: String) -> Error {
+        Error::Damaged {
+            path: self.path.clone(),
+            detail,
+        }
+    }
+
     /// A workspace setting, if set.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
@@ -253,6 +282,7 @@ impl Store {
 /// holding confidential case data is never world-readable, even briefly.
 fn create_private_file(path: &Path) -> Result<()> {
     if path.exists() {
+        make_private(path);
         return Ok(());
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -270,6 +300,34 @@ fn create_private_file(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// Brings an existing workspace (and its WAL files) the user owns back to
+/// mode 0600: one copied or made by another tool may be world-readable.
+/// Best effort: a file someone else owns is left as it is.
+fn make_private(path: &Path) {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        // Only the owner may change the mode: someone else's file is left.
+        if meta.permissions().mode() & 0o077 != 0 && meta.uid() == current_uid() {
+            let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// The user id this process runs as (the owner of what it creates).
+#[cfg(unix)]
+fn current_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt as _;
+    // /proc/self is owned by the process's user.
+    std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid())
 }
 
 /// Turns a SQLite error into the core error, naming the workspace.
@@ -293,6 +351,46 @@ pub(crate) fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_existing_world_readable_workspace_is_made_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        drop(Store::open(&path).unwrap());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(Store::open(&path).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_workspace_with_damaged_pages_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        {
+            let store = Store::open(&path).unwrap();
+            store
+                .conn
+                .execute_batch(
+                    "PRAGMA journal_mode = DELETE;
+                     CREATE TABLE filler (x TEXT);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+                     INSERT INTO filler SELECT printf('%0500d', i) FROM n;",
+                )
+                .unwrap();
+        }
+        let mut bytes = std::fs::read(&path).unwrap();
+        let len = bytes.len();
+        // Garbage over pages in the middle of the file, header untouched.
+        for b in &mut bytes[len / 2..len / 2 + 16384] {
+            *b = 0x5A;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let err = Store::open(&path).err();
+        assert!(matches!(err, Some(Error::Damaged { .. })), "{err:?}");
+    }
 
     #[test]
     fn new_workspace_is_private_and_migrated() {

@@ -29,6 +29,11 @@ pub fn error(e: &Error) -> String {
              modifié : ouvrez-le avec une version plus récente",
             path.display()
         ),
+        Error::Damaged { path, detail } => format!(
+            "L'espace de travail {} est endommagé (contrôle de SQLite : {detail}) ; il n'a pas \
+             été modifié : restaurez une sauvegarde ou importez de nouveau dans un nouvel espace",
+            path.display()
+        ),
         Error::Busy { path } => format!(
             "L'espace de travail {} est occupé : un autre programme DataMed y écrit ; \
              réessayez quand il aura fini",
@@ -36,6 +41,10 @@ pub fn error(e: &Error) -> String {
         ),
         Error::Cancelled => "Annulé : rien n'a été écrit".to_string(),
         Error::Usage(message) => message.clone(),
+        Error::Internal(message) => format!(
+            "Erreur interne ({message}) : c'est un défaut du programme, à signaler ; \
+             l'étape en échec n'a rien écrit"
+        ),
         Error::Refused(r) => refusal(r),
     }
 }

@@ -112,13 +112,15 @@ fn variant(e: &Error) -> usize {
         Error::Busy { .. } => 5,
         Error::Cancelled => 6,
         Error::Refused(_) => 7,
+        Error::Internal(_) => 8,
+        Error::Damaged { .. } => 9,
         // The request's own text (the CLI's parser words it).
-        Error::Usage(_) => 8,
+        Error::Usage(_) => 10,
     }
 }
 
 /// Error kinds worded from their fields (all but `Usage`).
-const WORDED_KINDS: usize = 8;
+const WORDED_KINDS: usize = 10;
 
 #[test]
 fn every_error_kind_is_worded_in_french() {
@@ -150,6 +152,11 @@ fn every_error_kind_is_worded_in_french() {
             found: vec!["AER_ID".into(), "CAS".into()],
         })),
         Error::Refused(crate::model::refusal::samples().remove(0)),
+        Error::Internal("le fil de travail a paniqué".into()),
+        Error::Damaged {
+            path: path.clone(),
+            detail: "page 3".into(),
+        },
     ];
     let walked: std::collections::BTreeSet<usize> = kinds.iter().map(variant).collect();
     assert_eq!(
