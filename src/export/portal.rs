@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use super::publication::DryRun;
+pub use super::publication::{COUNT_COLUMNS, PortalTable};
 use super::write_csv;
 use crate::error::{Error, Place, Result};
 use crate::files::sha256_hex;
@@ -36,15 +37,6 @@ use crate::indicators::{
 use crate::jobs::{Phase, Progress};
 use crate::store::Store;
 use crate::store::publication::{PortalExportRecord, PublishedCell};
-
-/// Columns holding published counts, each with the column of its status:
-/// a value in them is a count the rule lets out ("publie"), or empty with
-/// the status "masque".
-pub const COUNT_COLUMNS: [(&str, &str); 3] = [
-    ("count", "status"),
-    ("cases", "cases_status"),
-    ("patients", "patients_status"),
-];
 
 /// What the export is asked to do.
 #[derive(Debug, Clone, Copy, Default)]
@@ -68,17 +60,6 @@ pub struct PortalSummary {
     pub pending: PendingShare,
     /// The export's id (in its manifest and the workspace).
     pub export_id: String,
-}
-
-/// One table to write, as CSV and JSON.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortalTable {
-    /// Its file name without extension.
-    pub name: String,
-    /// Column names.
-    pub header: Vec<&'static str>,
-    /// Rows, as written in the CSV.
-    pub rows: Vec<Vec<String>>,
 }
 
 /// Refuses the export while pending observations exceed the workspace's

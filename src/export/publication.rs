@@ -12,10 +12,29 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::portal::{COUNT_COLUMNS, PortalTable};
 use crate::indicators::PendingShare;
 use crate::indicators::disclosure::STATUS_MASKED;
 use crate::store::publication::{PortalExportRecord, PublishedCell};
+
+/// Columns holding published counts, each with the column of its status:
+/// a value in them is a count the rule lets out ("publie"), or empty with
+/// the status "masque".
+pub const COUNT_COLUMNS: [(&str, &str); 3] = [
+    ("count", "status"),
+    ("cases", "cases_status"),
+    ("patients", "patients_status"),
+];
+
+/// One table to write, as CSV and JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalTable {
+    /// Its file name without extension.
+    pub name: String,
+    /// Column names.
+    pub header: Vec<&'static str>,
+    /// Rows, as written in the CSV.
+    pub rows: Vec<Vec<String>>,
+}
 
 /// The columns that identify a row of a portal table.
 const KEY_COLUMNS: [&str; 5] = ["substance_code", "category", "detail", "medicament", "type"];
